@@ -1,0 +1,1 @@
+"""The `rollcall` command line (Typer + Rich): with `web` and `testing`, the rooms that touch a terminal."""

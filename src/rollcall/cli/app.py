@@ -1,0 +1,45 @@
+"""The `rollcall` Typer application: every sub-command is registered here, and every `RollcallError` becomes a
+one-line message and its exit code instead of a traceback."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from rollcall.cli.console import err
+from rollcall.errors import RollcallError
+
+app = typer.Typer(
+    name="rollcall",
+    help="Clever API v3 migration toolkit: emulator, client, sync, migration and access engines.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.command()
+def version() -> None:
+    """Print rollcall's version."""
+    from rollcall import __version__
+
+    typer.echo(__version__)
+
+
+@app.callback()
+def _root() -> None:
+    """Clever API v3 migration toolkit: emulator, client, sync, migration and access engines."""
+
+
+def main() -> None:
+    """Console-script entry point. Click handles usage errors itself (exit 2); rollcall's own errors are
+    printed as one line and exit with their `exit_code`."""
+    try:
+        app()
+    except RollcallError as error:
+        err.print(f"[bold red]error:[/] {error}", markup=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,108 @@
+"""The one error tree of rollcall. Every class carries the process exit code the CLI uses.
+
+RollcallError                      exit 1   anything rollcall raises on purpose
+├── UsageError                     exit 2   a command was called with arguments that cannot work
+├── RosterError                    exit 3   a roster (SFTP directory) cannot be read or is invalid
+│   └── RosterInvalid              exit 3   problems found (with file, line, column) stop the load
+├── CleverApiError                 exit 4   the Clever API (or the emulator) answered with an error
+│   ├── BadRequest                 exit 4   400
+│   ├── Unauthorized               exit 5   401: wrong, revoked or missing token / client credentials
+│   ├── NotFound                   exit 4   404 with a JSON body: the record does not exist or is not shared
+│   ├── RouteNotFound              exit 4   404 with an HTML body: unknown path, or a token not allowed there
+│   ├── LimitTooLarge              exit 4   413: `limit` above 10 000
+│   ├── RateLimited                exit 4   429 after the retry budget was spent
+│   ├── ServerError                exit 4   5xx after the retry budget was spent
+│   ├── NotImplementedByApi        exit 4   501
+│   └── TransportError             exit 4   connection reset, truncated or undecodable body after retries
+├── StoreError                     exit 6   the database refused or the schema is not at the expected revision
+└── SyncError                      exit 7   a sync could not finish; the store keeps its last checkpoint
+"""
+
+from __future__ import annotations
+
+
+class RollcallError(Exception):
+    """Root of every error rollcall raises on purpose."""
+
+    exit_code: int = 1
+
+
+class UsageError(RollcallError):
+    """A command was called with arguments that cannot work together."""
+
+    exit_code = 2
+
+
+class RosterError(RollcallError):
+    """A roster directory cannot be read (missing directory, missing required file, unreadable bytes)."""
+
+    exit_code = 3
+
+
+class RosterInvalid(RosterError):
+    """The roster was read but has errors; `problems` lists each with file, line and column."""
+
+    def __init__(self, message: str, problems: tuple[object, ...]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class CleverApiError(RollcallError):
+    """The Clever API answered with an error status."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, status: int | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.url = url
+
+
+class BadRequest(CleverApiError):
+    """400: the request is malformed; retrying will not help."""
+
+
+class Unauthorized(CleverApiError):
+    """401: the token or the client credentials are wrong, revoked or missing."""
+
+    exit_code = 5
+
+
+class NotFound(CleverApiError):
+    """404 with a JSON body: the record does not exist or is not shared with the app."""
+
+
+class RouteNotFound(CleverApiError):
+    """404 with an HTML body: an unknown route, or a token that may not use this route."""
+
+
+class LimitTooLarge(CleverApiError):
+    """413: the page size is above Clever's maximum of 10 000."""
+
+
+class RateLimited(CleverApiError):
+    """429 that persisted past the retry budget."""
+
+
+class ServerError(CleverApiError):
+    """500/502/503 that persisted past the retry budget."""
+
+
+class NotImplementedByApi(CleverApiError):
+    """501: the API does not support this request."""
+
+
+class TransportError(CleverApiError):
+    """The connection failed or the body was truncated/undecodable, past the retry budget."""
+
+
+class StoreError(RollcallError):
+    """The database refused an operation or is not at the expected schema revision."""
+
+    exit_code = 6
+
+
+class SyncError(RollcallError):
+    """A sync could not finish; the store is left at its last committed checkpoint."""
+
+    exit_code = 7
