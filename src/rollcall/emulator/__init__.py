@@ -1,0 +1,1 @@
+"""A stateful, offline emulator of Clever's API (v2.1, v3.0, v3.1, events, OAuth/SSO) for tests and demos."""
