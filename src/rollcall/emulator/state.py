@@ -10,8 +10,10 @@ from rollcall.domain.district import District
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import Clock, FixedClock
 from rollcall.domain.user import RoleName, User
+from rollcall.domain.version import ApiVersion
 from rollcall.emulator.eventlog import EventLog
 from rollcall.emulator.index import DistrictIndex
+from rollcall.emulator.render import Renderer
 from rollcall.emulator.tokens import TokenRegistry
 from rollcall.errors import NotFound, UsageError
 
@@ -24,10 +26,18 @@ class DistrictState:
 
     index: DistrictIndex
     events: EventLog = field(default_factory=EventLog)
+    renderers: dict[ApiVersion, Renderer] = field(default_factory=dict)
 
     @property
     def snapshot(self) -> DistrictSnapshot:
         return self.index.snapshot
+
+    def renderer(self, version: ApiVersion) -> Renderer:
+        """The wire renderer of this district in one version (its caches live until the roster changes)."""
+        found = self.renderers.get(version)
+        if found is None:
+            found = self.renderers[version] = Renderer(self.index, self.events, version)
+        return found
 
 
 class EmulatorState:
@@ -100,6 +110,7 @@ class EmulatorState:
             raise UsageError(f"the new roster is for district {snapshot.district.id}, not {district_id}")
         self._forget_people(district_id, state.snapshot)
         state.index = DistrictIndex(snapshot)
+        state.renderers.clear()
         self._remember_people(district_id, snapshot)
         return state
 
