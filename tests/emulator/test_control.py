@@ -60,7 +60,10 @@ def test_a_roster_change_by_operations_returns_event_counts(
     ]
     response = anonymous.post(f"/_emulator/districts/{DISTRICT}/roster", json={"operations": operations})
     assert response.status_code == 200
-    assert response.json()["events"] == {"v2.1": 2, "v3.0": 2, "v3.1": 2}
+    # Sam's update, the student's section losing them (deletions cascade), the student's deletion.
+    assert response.json()["events"] == {"v2.1": 3, "v3.0": 3, "v3.1": 3}
+    types = [e["data"]["type"] for e in client.get("/v3.0/events").json()["data"]]
+    assert types == ["users.updated", "sections.updated", "users.deleted"]
     assert client.get(f"/v3.0/users/{STUDENTS[7]}").status_code == 404
 
 

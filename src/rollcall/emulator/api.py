@@ -180,7 +180,7 @@ class DataApi:
         page = parse_page_request(request.query)
         chosen = select_page(ids, page)
         links = page_links(request.path, request.raw_query, request.query, page, chosen)
-        return _list_body(links, [renderer.item(kind, record_id) for record_id in chosen])
+        return _list_body(links, renderer.items(kind, chosen))
 
     def _relation(
         self, request: ApiRequest, renderer: Renderer, relation: Relation, parent: Collection, record_id: str
