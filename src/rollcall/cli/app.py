@@ -27,6 +27,15 @@ def version() -> None:
     typer.echo(__version__)
 
 
+def _register_sub_apps() -> None:
+    from rollcall.cli.emulator import app as emulator_app
+
+    app.add_typer(emulator_app, name="emulator")
+
+
+_register_sub_apps()
+
+
 @app.callback()
 def _root() -> None:
     """Clever API v3 migration toolkit: emulator, client, sync, migration and access engines."""

@@ -12,12 +12,12 @@ from rollcall.errors import RosterError
 
 def load_sftp_snapshot(directory: Path, *, seed: str) -> DistrictSnapshot:
     """The snapshot of an SFTP roster directory; RosterError/RosterInvalid say what is wrong and where."""
+    if not Path(directory).is_dir():
+        raise RosterError(f"roster directory {directory} does not exist or is not a directory")
     try:
         from rollcall.roster import load_roster  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError as error:  # the roster room lands on main separately
         raise RosterError("this rollcall build has no SFTP roster reader (rollcall.roster)") from error
-    if not Path(directory).is_dir():
-        raise RosterError(f"roster directory {directory} does not exist or is not a directory")
     snapshot = load_roster(Path(directory), seed=seed)
     if not isinstance(snapshot, DistrictSnapshot):
         raise RosterError(f"roster reader returned {type(snapshot).__name__}, not a snapshot")
