@@ -25,6 +25,7 @@ from rollcall.roster.columns import (
     TEACHERS,
     FileSpec,
 )
+from rollcall.roster.counts import RosterCounts
 from rollcall.roster.employees import build_employee_users, read_district_admins, read_staff, read_teachers
 from rollcall.roster.identity import LAUNCH_DATE, T1_STAMP, RosterIds
 from rollcall.roster.primary import assign_student_schools, teacher_schools
@@ -56,11 +57,13 @@ READ_ORDER: tuple[tuple[FileSpec, Callable[[Table, RosterBuild], None]], ...] = 
 
 
 class RosterReport(msgspec.Struct, kw_only=True):
-    """What one read found: the snapshot (None when any problem is an error), every problem, rows per file."""
+    """What one read found: the snapshot (None when any problem is an error), every problem, rows per file,
+    and the record counts of what was read (kept even when errors withhold the snapshot)."""
 
     snapshot: DistrictSnapshot | None
     problems: list[Problem]
     row_counts: dict[str, int]
+    counts: RosterCounts | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -108,7 +111,10 @@ def read_roster(directory: Path, *, seed: str = "rollcall", district_name: str |
             report_repeated_enrollments(table, build, repeated)
     snapshot = _assemble(build, name)
     return RosterReport(
-        snapshot=snapshot if log.error_count == 0 else None, problems=log.sorted(), row_counts=row_counts
+        snapshot=snapshot if log.error_count == 0 else None,
+        problems=log.sorted(),
+        row_counts=row_counts,
+        counts=RosterCounts.of(snapshot),
     )
 
 

@@ -156,12 +156,8 @@ def _add_contact(
                 file, line, "Contact_name", f"contact {name!r} is listed again for student {student_sis}"
             )
             return
-        if (contact.name, contact.email, contact.phone, contact.phone_type) != (
-            name,
-            email.strip(),
-            phone,
-            phone_type,
-        ):
+        same = (contact.name, contact.email.lower(), contact.phone, contact.phone_type)
+        if same != (name, email.strip().lower(), phone, phone_type):
             log.warning(
                 file, line, "Contact_name",
                 f"contact {name!r} differs from the same contact on line {contact.line}; "
