@@ -1,0 +1,8 @@
+"""Building a district snapshot from an SFTP roster directory (Clever's CSV columns) with Clever's identity
+rules: employees merge by e-mail, students and contacts never merge, every role keeps its v2 id."""
+
+from rollcall.roster.counts import RosterCounts
+from rollcall.roster.problem import Problem
+from rollcall.roster.reader import RosterReport, load_roster, read_roster
+
+__all__ = ["Problem", "RosterCounts", "RosterReport", "load_roster", "read_roster"]
