@@ -19,7 +19,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-
 app.add_typer(roster_app, name="roster")
 
 
