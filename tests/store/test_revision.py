@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from rollcall.errors import StoreError
 from rollcall.store import Store
-from rollcall.store.revision import current_revision, head_revision
+from rollcall.store.revision import alembic_config, current_revision, head_revision
 from rollcall.store.schema import metadata
 
 
@@ -44,3 +45,20 @@ def test_a_database_at_an_unknown_newer_revision_is_refused(database_url: str) -
     for migrate in (True, False):
         with pytest.raises(StoreError, match=r"revision ffffffff0099.*newer rollcall: upgrade rollcall"):
             Store.open(database_url, migrate=migrate)
+
+
+def test_sqlite_child_tables_live_in_their_primary_key(tmp_path: object) -> None:
+    with Store.open(f"sqlite:///{tmp_path}/rowid.db") as store, store.engine.connect() as connection:
+        ddl = dict(
+            connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
+        )
+    assert "WITHOUT ROWID" in ddl["section_students"]
+    assert "WITHOUT ROWID" not in ddl["users"]
+
+
+def test_downgrade_to_base_and_upgrade_again_round_trips(store: Store) -> None:
+    with store.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "base")
+        assert set(sa.inspect(connection).get_table_names()) == {"alembic_version"}
+        command.upgrade(alembic_config(connection), "head")
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []

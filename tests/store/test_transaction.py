@@ -304,3 +304,44 @@ def finish(store: Store, run_id: str) -> None:
 def test_district_reads_back(store: Store) -> None:
     load_district(store)
     assert store.find_district(DISTRICT) == records.district()
+
+
+def test_purging_a_district_removes_its_rows_and_nothing_else(store: Store) -> None:
+    load_district(store)
+    other = msgspec.structs.replace(
+        student(), id="5b00000000000000000000ff", district="5f00000000000000000000ff"
+    )
+    with store.transaction() as tx:
+        tx.upsert_users([other], run_id="other-run")
+        tx.start_run("run-9", district_id=DISTRICT, kind="full", api_version="v3.1", at=AT)
+        tx.save_checkpoint(Checkpoint(district_id=DISTRICT, api_version="v3.1", updated_at=AT))
+        tx.delete("users", student().id, at=AT)
+    with store.transaction() as tx:
+        removed = tx.purge_district(DISTRICT)
+    assert (removed["users"], removed["section_students"], removed["sync_runs"]) == (3, 2, 1)
+    assert set(store.counts(DISTRICT, include_deleted=True).values()) == {0}
+    assert store.checkpoint(DISTRICT, "v3.1") is None
+    assert store.find_user(other.id) == other
+
+
+def test_a_swept_section_hides_its_enrollments_until_it_reappears(store: Store) -> None:
+    load_district(store, "run-1")
+    with store.transaction() as tx:
+        tx.sweep(DISTRICT, run_id="run-2", at=AT)
+    assert (store.counts(DISTRICT)["section_teachers"], store.counts(DISTRICT)["section_students"]) == (0, 0)
+    moved = msgspec.structs.replace(records.co_taught_section(), students=[records.STUDENT_2], teachers=[])
+    with store.transaction() as tx:
+        tx.upsert_sections([moved], run_id="run-3")
+    assert store.find_section(records.SECTION) == moved
+    assert rows(store, "SELECT student_id FROM section_students") == [(records.STUDENT_2,)]
+    assert rows(store, "SELECT teacher_id, position FROM section_teachers") == [(records.TEACHER_2, 0)]
+
+
+def test_iter_users_pages_through_every_live_user_in_id_order(store: Store) -> None:
+    many = [records.teacher(f"6a00000000000000000001{n:02d}", f"T{n}") for n in range(7)]
+    with store.transaction() as tx:
+        tx.upsert_users(many, run_id="run-1")
+        tx.delete("users", many[3].id, at=AT)
+    expected = [user for user in many if user.id != many[3].id]
+    assert list(store.iter_users(DISTRICT, page_size=2)) == expected
+    assert list(store.iter_users(DISTRICT, page_size=6)) == expected

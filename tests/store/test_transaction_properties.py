@@ -3,7 +3,6 @@ version of each user (upserts replace a user's role rows exactly and never leave
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +18,6 @@ from rollcall.domain.user import (
     User,
 )
 from rollcall.store import Store
-from rollcall.store.schema import RECORD_TABLES
 
 DISTRICT = "5f00000000000000000000f1"
 USER_IDS = ("6b0000000000000000000001", "6b0000000000000000000002", "6b0000000000000000000003")
@@ -67,10 +65,10 @@ batches = st.lists(st.lists(users, min_size=1, max_size=4), min_size=1, max_size
 
 
 def purge(store: Store) -> None:
-    """Physically remove the district (children go by cascade), so each example starts empty."""
-    with store.engine.begin() as connection:
-        for table in RECORD_TABLES.values():
-            connection.execute(sa.delete(table).where(table.c.district_id == DISTRICT))
+    """Each example starts from an empty district."""
+    with store.transaction() as tx:
+        tx.purge_district(DISTRICT)
+    assert set(store.counts(DISTRICT, include_deleted=True).values()) == {0}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

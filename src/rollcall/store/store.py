@@ -24,7 +24,7 @@ from rollcall.store.transaction import StoreTransaction
 from rollcall.store.values import Checkpoint, SyncRun
 from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
 
-_PAGE: Final = 5_000
+PAGE_SIZE: Final = 5_000
 _MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one migrating process per PostgreSQL database at a time
 T = TypeVar("T", User, Section, District)
 
@@ -165,7 +165,7 @@ class Store:
             return None
         return _decode(row[0], User), cast(RoleName, row[1])
 
-    def _iter(self, table: sa.Table, district_id: str, kind: type[T]) -> Iterator[T]:
+    def _iter(self, table: sa.Table, district_id: str, kind: type[T], page_size: int) -> Iterator[T]:
         """Live records of the district in id order, fetched in pages (keyset) so no cursor stays open."""
         after = ""
         while True:
@@ -173,23 +173,23 @@ class Store:
                 sa.select(table.c.id, sa.cast(table.c.payload, sa.Text))
                 .where(table.c.district_id == district_id, table.c.deleted_at.is_(None), table.c.id > after)
                 .order_by(table.c.id)
-                .limit(_PAGE)
+                .limit(page_size)
             )
             with self._reading("read", table.name) as connection:
                 page = connection.execute(statement).all()
             for _, payload in page:
                 yield _decode(payload, kind)
-            if len(page) < _PAGE:
+            if len(page) < page_size:
                 return
             after = page[-1][0]
 
-    def iter_users(self, district_id: str) -> Iterator[User]:
-        """Every live user of the district, by id."""
-        return self._iter(users, district_id, User)
+    def iter_users(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[User]:
+        """Every live user of the district, by id, read `page_size` at a time."""
+        return self._iter(users, district_id, User, page_size)
 
-    def iter_sections(self, district_id: str) -> Iterator[Section]:
-        """Every live section of the district, by id."""
-        return self._iter(sections, district_id, Section)
+    def iter_sections(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[Section]:
+        """Every live section of the district, by id, read `page_size` at a time."""
+        return self._iter(sections, district_id, Section, page_size)
 
     def checkpoint(self, district_id: str, api_version: str) -> Checkpoint | None:
         """The district's saved checkpoint for one API version, or None before the first save."""

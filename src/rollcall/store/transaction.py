@@ -16,7 +16,7 @@ from rollcall.domain.user import User
 from rollcall.errors import StoreError
 from rollcall.store import rows as flat
 from rollcall.store.failure import translated
-from rollcall.store.schema import RECORD_TABLES, sync_checkpoints, sync_runs
+from rollcall.store.schema import CHILD_TABLES, RECORD_TABLES, sync_checkpoints, sync_runs
 from rollcall.store.values import Checkpoint, RunKind, RunStatus
 from rollcall.store.writer import BulkWriter
 
@@ -114,6 +114,17 @@ class StoreTransaction:
             with translated("sweep", where=self._where, table=name):
                 swept[name] = self._connection.execute(statement).rowcount
         return swept
+
+    def purge_district(self, district_id: str) -> dict[str, int]:
+        """Physically remove every row of the district, its checkpoints and runs included (a district that
+        disconnected the app must leave no data behind); returns rows removed per table."""
+        removed: dict[str, int] = {}
+        tables = [child for child, _, _ in CHILD_TABLES.values()]
+        for table in [*tables, *RECORD_TABLES.values(), sync_checkpoints, sync_runs]:
+            with translated("purge", where=self._where, table=table.name):
+                statement = sa.delete(table).where(table.c.district_id == district_id)
+                removed[table.name] = self._connection.execute(statement).rowcount
+        return removed
 
     def _merge(self, table: sa.Table, values: Mapping[str, object], key: Sequence[str]) -> None:
         """Insert one row or update it in place, in this dialect's ON CONFLICT syntax."""

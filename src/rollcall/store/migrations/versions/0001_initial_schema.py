@@ -39,12 +39,8 @@ def _record(table: str, *columns: sa.Column[str]) -> None:
     )
 
 
-def _child_key(table: str, column: str, parent: str) -> list[sa.ForeignKeyConstraint]:
-    return [
-        sa.ForeignKeyConstraint(
-            [column], [f"{parent}.id"], name=op.f(f"fk_{table}_{column}_{parent}"), ondelete="CASCADE"
-        )
-    ]
+# Child rows live inside their primary-key b-tree on SQLite; PostgreSQL ignores the option.
+WITHOUT_ROWID = {"sqlite_with_rowid": False}
 
 
 def _index(table: str, *columns: str) -> None:
@@ -78,16 +74,16 @@ def upgrade() -> None:
         _text("teacher_id", nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         _text("district_id", nullable=False),
-        *_child_key("section_teachers", "section_id", "sections"),
         sa.PrimaryKeyConstraint("section_id", "teacher_id", name=op.f("pk_section_teachers")),
+        **WITHOUT_ROWID,
     )
     op.create_table(
         "section_students",
         _text("section_id", nullable=False),
         _text("student_id", nullable=False),
         _text("district_id", nullable=False),
-        *_child_key("section_students", "section_id", "sections"),
         sa.PrimaryKeyConstraint("section_id", "student_id", name=op.f("pk_section_students")),
+        **WITHOUT_ROWID,
     )
     op.create_table(
         "user_roles",
@@ -101,7 +97,6 @@ def upgrade() -> None:
         _text("school_id"),
         _text("staff_roles"),
         sa.Column("payload", PAYLOAD, nullable=False),
-        *_child_key("user_roles", "user_id", "users"),
         sa.PrimaryKeyConstraint("user_id", "role", name=op.f("pk_user_roles")),
     )
     op.create_table(
@@ -110,8 +105,8 @@ def upgrade() -> None:
         _text("role", nullable=False),
         _text("school_id", nullable=False),
         _text("district_id", nullable=False),
-        *_child_key("role_schools", "user_id", "users"),
         sa.PrimaryKeyConstraint("user_id", "role", "school_id", name=op.f("pk_role_schools")),
+        **WITHOUT_ROWID,
     )
     op.create_table(
         "contact_relationships",
@@ -120,8 +115,8 @@ def upgrade() -> None:
         _text("relationship"),
         _text("type"),
         _text("district_id", nullable=False),
-        *_child_key("contact_relationships", "contact_id", "users"),
         sa.PrimaryKeyConstraint("contact_id", "student_id", name=op.f("pk_contact_relationships")),
+        **WITHOUT_ROWID,
     )
     _index("section_teachers", "teacher_id")
     _index("section_students", "student_id")
@@ -129,14 +124,6 @@ def upgrade() -> None:
     _index("user_roles", "school_id")
     _index("role_schools", "school_id")
     _index("contact_relationships", "student_id")
-    for table in (
-        "section_teachers",
-        "section_students",
-        "user_roles",
-        "role_schools",
-        "contact_relationships",
-    ):
-        _index(table, "district_id")
 
     op.create_table(
         "sync_checkpoints",
