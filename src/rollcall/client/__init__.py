@@ -1,0 +1,26 @@
+"""The typed Clever API client (the only room that sends HTTP): sync and async clients, paging by links,
+retries and rate-limit pacing, events, OAuth helpers."""
+
+from rollcall.client.identity import Me, MeIdentity
+from rollcall.client.pages import Page, PageInfo
+from rollcall.client.queries import ListQuery, SingleQuery
+from rollcall.client.ratelimit import Bucket, PacingPolicy, RateLimitState, pacing_delay, parse_rate_limit
+from rollcall.client.retry import NO_RETRIES, RetryPolicy
+from rollcall.client.sync_client import CleverClient
+
+__all__ = [
+    "NO_RETRIES",
+    "Bucket",
+    "CleverClient",
+    "ListQuery",
+    "Me",
+    "MeIdentity",
+    "PacingPolicy",
+    "Page",
+    "PageInfo",
+    "RateLimitState",
+    "RetryPolicy",
+    "SingleQuery",
+    "pacing_delay",
+    "parse_rate_limit",
+]
