@@ -73,8 +73,9 @@ def build_url(path: str, params: Params) -> str:
     return f"{path}?{urlencode(list(params))}" if params else path
 
 
-def first_page_url(path: str, params: Params, limit: int, starting_after: str | None = None,
-                   ending_before: str | None = None) -> str:  # fmt: skip
+def first_page_url(
+    path: str, params: Params, limit: int, starting_after: str | None = None, ending_before: str | None = None
+) -> str:
     """The only URL of a walk the client builds: `limit` first (as Clever echoes it), then the cursors,
     then the filters."""
     query: list[tuple[str, str]] = [("limit", str(limit))]

@@ -67,8 +67,13 @@ def _primary(primary: bool) -> tuple[tuple[str, str], ...]:
     return (("primary", "true"),) if primary else ()
 
 
-def _list(version: ApiVersion, allowed: tuple[ApiVersion, ...], path: str, kind: type[T],
-          params: tuple[tuple[str, str], ...] = ()) -> ListQuery[T]:  # fmt: skip
+def _list(
+    version: ApiVersion,
+    allowed: tuple[ApiVersion, ...],
+    path: str,
+    kind: type[T],
+    params: tuple[tuple[str, str], ...] = (),
+) -> ListQuery[T]:
     _need(version, allowed, path)
     return ListQuery(f"/{version}{path}", kind, params)
 
@@ -140,8 +145,9 @@ def school_district(version: ApiVersion, school_id: str) -> SingleQuery[District
     return _one(version, ALL, f"/schools/{_segment(school_id)}/district", District)
 
 
-def school_users(version: ApiVersion, school_id: str, role: str | None = None,
-                 primary: bool = False) -> ListQuery[User]:  # fmt: skip
+def school_users(
+    version: ApiVersion, school_id: str, role: str | None = None, primary: bool = False
+) -> ListQuery[User]:
     params = _role(role, SCHOOL_USER_ROLES, "/schools/{id}/users") + _primary(primary)
     return _list(version, V3, f"/schools/{_segment(school_id)}/users", User, params)
 

@@ -157,8 +157,11 @@ def error_for_status(
     if status == 404:
         if is_html(content_type, body):
             return RouteNotFound(f"{where}: {ROUTE_NOT_FOUND_HINT}", status=status, url=url)
-        return NotFound(f"{where} not found{detail or ': no such record, or not shared with this app'}",
-                        status=status, url=url)  # fmt: skip
+        return NotFound(
+            f"{where} not found{detail or ': no such record, or not shared with this app'}",
+            status=status,
+            url=url,
+        )
     if status == 413:
         return LimitTooLarge(f"{where}: the page size (limit) is above 10000", status=status, url=url)
     if status == 429:
@@ -220,9 +223,10 @@ def failure_for_body(url: str, reason: str, *, status: int = 200, method: str = 
     """A 2xx whose body is truncated or not JSON: the bytes were damaged in flight, so retry."""
     return Failure(
         "transport",
-        TransportError(f"{method} {url} → {status}: truncated or undecodable body ({reason})", status=status,
-                       url=url),
-    )  # fmt: skip
+        TransportError(
+            f"{method} {url} → {status}: truncated or undecodable body ({reason})", status=status, url=url
+        ),
+    )
 
 
 def content_length_mismatch(declared: str | None, received: int | None) -> str | None:

@@ -97,8 +97,9 @@ def evaluate(
     body = response.content
     if not 200 <= status < 300:
         content_type = response.headers.get("content-type", "")
-        return failure_for_status(status, url, content_type, body, rate_limit, method=method,
-                                  idempotent=idempotent)  # fmt: skip
+        return failure_for_status(
+            status, url, content_type, body, rate_limit, method=method, idempotent=idempotent
+        )
     damaged = content_length_mismatch(response.headers.get("content-length"), _bytes_on_wire(response))
     try:
         if damaged is None:
@@ -117,8 +118,15 @@ def evaluate(
 
 def _log_retry(failure: Failure, url: str, attempt: int, delay: float) -> None:
     event = "client.rate_limited" if failure.kind == "rate_limited" else "client.retry"
-    log.warning(event, url=url, status=failure.error.status, kind=failure.kind, attempt=attempt,
-                delay=round(delay, 3), error=str(failure.error))  # fmt: skip
+    log.warning(
+        event,
+        url=url,
+        status=failure.error.status,
+        kind=failure.kind,
+        attempt=attempt,
+        delay=round(delay, 3),
+        error=str(failure.error),
+    )
 
 
 class _SessionBase:
@@ -137,8 +145,13 @@ class _SessionBase:
         delay = next_delay(self.policy, failure, attempt, now - started, now, self.rng)
         if delay is None:
             if failure.retryable:
-                log.error("client.gave_up", url=url, status=failure.error.status, kind=failure.kind,
-                          attempts=attempt)  # fmt: skip
+                log.error(
+                    "client.gave_up",
+                    url=url,
+                    status=failure.error.status,
+                    kind=failure.kind,
+                    attempts=attempt,
+                )
             raise failure.error
         _log_retry(failure, url, attempt, delay)
         return delay
@@ -147,14 +160,28 @@ class _SessionBase:
 class SyncSession(_SessionBase):
     """Blocking requests over one keep-alive `httpx.Client`."""
 
-    def __init__(self, http: httpx.Client, *, policy: RetryPolicy, clock: Clock | None = None,
-                 sleep: Sleep | None = None, rng: random.Random | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        policy: RetryPolicy,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         super().__init__(policy=policy, clock=clock or SystemClock(), rng=rng or random.Random())
         self.http = http
         self._sleep = sleep or time.sleep
 
-    def request(self, url: str, decode: Decode[R], *, method: str = "GET", content: bytes | None = None,
-                idempotent: bool = True) -> R:  # fmt: skip
+    def request(
+        self,
+        url: str,
+        decode: Decode[R],
+        *,
+        method: str = "GET",
+        content: bytes | None = None,
+        idempotent: bool = True,
+    ) -> R:
         """Send until an answer decodes, a fatal failure, or the retry budget runs out."""
         started = self._now()
         attempt = 0
@@ -191,9 +218,16 @@ class SyncSession(_SessionBase):
 class AsyncSession(_SessionBase):
     """Concurrent requests over one keep-alive `httpx.AsyncClient`, at most `concurrency` at a time."""
 
-    def __init__(self, http: httpx.AsyncClient, *, policy: RetryPolicy, concurrency: int = 4,
-                 clock: Clock | None = None, sleep: AsyncSleep | None = None,
-                 rng: random.Random | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        policy: RetryPolicy,
+        concurrency: int = 4,
+        clock: Clock | None = None,
+        sleep: AsyncSleep | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
         super().__init__(policy=policy, clock=clock or SystemClock(), rng=rng or random.Random())
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -201,8 +235,15 @@ class AsyncSession(_SessionBase):
         self._sleep = sleep or asyncio.sleep
         self._gate = asyncio.Semaphore(concurrency)
 
-    async def request(self, url: str, decode: Decode[R], *, method: str = "GET", content: bytes | None = None,
-                      idempotent: bool = True) -> R:  # fmt: skip
+    async def request(
+        self,
+        url: str,
+        decode: Decode[R],
+        *,
+        method: str = "GET",
+        content: bytes | None = None,
+        idempotent: bool = True,
+    ) -> R:
         """Send until an answer decodes, a fatal failure, or the retry budget runs out."""
         started = self._now()
         attempt = 0

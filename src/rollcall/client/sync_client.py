@@ -78,8 +78,9 @@ class CleverClient:
     def __enter__(self) -> CleverClient:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:  # fmt: skip
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -88,15 +89,25 @@ class CleverClient:
 
     # ---- the generic layer ------------------------------------------------------------------------------
 
-    def iter_pages(self, query: ListQuery[T], *, limit: int | None = None, starting_after: str | None = None,
-                   resume_url: str | None = None) -> Iterator[Page[T]]:  # fmt: skip
+    def iter_pages(
+        self,
+        query: ListQuery[T],
+        *,
+        limit: int | None = None,
+        starting_after: str | None = None,
+        resume_url: str | None = None,
+    ) -> Iterator[Page[T]]:
         """Every page of `query`, following `links[rel=next]`. `resume_url` restarts a walk from a stored
         `PageInfo.next_url` checkpoint. Stops on a page without `next` or with no records."""
         if resume_url is not None:
-            url: str | None = check_resume_url(self.base_url, query.path, resume_url)
+            url = check_resume_url(self.base_url, query.path, resume_url)
         else:
             size = check_page_size(limit or self.page_size, enforce_max=False)
             url = first_page_url(query.path, query.params, size, starting_after)
+        return self._walk(query, url)
+
+    def _walk(self, query: ListQuery[T], first: str) -> Iterator[Page[T]]:
+        url: str | None = first
         while url is not None:
             envelope = self._session.request(url, lambda body: decode_list(query.kind, body))
             following = next_page_url(envelope, url, self.base_url)
@@ -107,8 +118,7 @@ class CleverClient:
         self, query: ListQuery[T], *, limit: int | None = None, starting_after: str | None = None
     ) -> Iterator[T]:
         """Every record of `query`, lazily across pages."""
-        for page in self.iter_pages(query, limit=limit, starting_after=starting_after):
-            yield from page.records
+        return _records(self.iter_pages(query, limit=limit, starting_after=starting_after))
 
     def get(self, query: SingleQuery[T]) -> T:
         """The one record of `query`; `NotFound` when it does not exist or is not shared."""
@@ -359,13 +369,14 @@ class CleverClient:
         limit: int | None = None,
     ) -> Iterator[Page[Event]]:
         """Pages of events after `starting_after`, oldest first; store `info.last_id` after applying each."""
-        return self.iter_pages(q.events(self.api_version, record_types, school), limit=limit,
-                               starting_after=starting_after)  # fmt: skip
+        return self.iter_pages(
+            q.events(self.api_version, record_types, school), limit=limit, starting_after=starting_after
+        )
 
-    def iter_events(self, starting_after: str | None = None, record_types: Iterable[str] = (),
-                    school: str | None = None) -> Iterator[Event]:  # fmt: skip
-        for page in self.iter_event_pages(starting_after, record_types, school):
-            yield from page.records
+    def iter_events(
+        self, starting_after: str | None = None, record_types: Iterable[str] = (), school: str | None = None
+    ) -> Iterator[Event]:
+        return _records(self.iter_event_pages(starting_after, record_types, school))
 
     def get_event(self, event_id: str) -> Event:
         return self.get(q.event(self.api_version, event_id))
@@ -389,3 +400,8 @@ class CleverClient:
         v3_only(self.api_version, "me()")
         identity = self.me_identity()
         return Me(identity=identity, user=self.get_user(identity.id))
+
+
+def _records(pages: Iterator[Page[T]]) -> Iterator[T]:
+    for page in pages:
+        yield from page.records
