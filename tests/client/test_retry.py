@@ -116,9 +116,14 @@ REQUEST = httpx.Request("GET", URL)
         (httpx.LocalProtocolError("bad header", request=REQUEST), True, "fatal"),
         (httpx.ConnectError("refused", request=REQUEST), False, "transport"),
         (httpx.ReadError("reset by peer", request=REQUEST), False, "fatal"),
+        (ConnectionResetError("in-process reset"), True, "transport"),
+        (ConnectionResetError("in-process reset"), False, "fatal"),
+        (ConnectionRefusedError("nobody listens"), False, "transport"),
     ],
 )
-def test_exception_classification(exc: httpx.HTTPError, idempotent: bool, kind: str) -> None:
+def test_exception_classification(
+    exc: httpx.HTTPError | ConnectionError, idempotent: bool, kind: str
+) -> None:
     failure = failure_for_exception(exc, URL, idempotent=idempotent)
     assert failure.kind == kind
     assert isinstance(failure.error, TransportError)

@@ -202,18 +202,33 @@ _RETRYABLE_EXCEPTIONS: Final = (
     httpx.NetworkError,
     httpx.RemoteProtocolError,
     httpx.DecodingError,
+    ConnectionResetError,
+    ConnectionAbortedError,
+    BrokenPipeError,
+    ConnectionRefusedError,
 )
 
 
 # Exceptions raised before a single byte of the request left: safe to retry even a non-idempotent request.
-_NOT_SENT_EXCEPTIONS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_SENT_EXCEPTIONS: Final = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    ConnectionRefusedError,
+)
+
+
+TRANSPORT_EXCEPTIONS: Final = (httpx.HTTPError, ConnectionError)
 
 
 def failure_for_exception(
-    exc: httpx.HTTPError, url: str, *, method: str = "GET", idempotent: bool = True
+    exc: httpx.HTTPError | ConnectionError, url: str, *, method: str = "GET", idempotent: bool = True
 ) -> Failure:
     """Connection resets, timeouts and broken bodies are retried; a bad URL or protocol is not. A
-    non-idempotent request is retried only when it never reached the server."""
+    non-idempotent request is retried only when it never reached the server.
+
+    Besides httpx's own exceptions, a bare `ConnectionError` counts as a reset: in-process transports
+    (an ASGI app behind the transport seam) surface the socket-level error unwrapped."""
     error = TransportError(f"{method} {url}: {type(exc).__name__}: {exc}", url=url)
     retryable = _RETRYABLE_EXCEPTIONS if idempotent else _NOT_SENT_EXCEPTIONS
     return Failure("transport" if isinstance(exc, retryable) else "fatal", error)

@@ -16,6 +16,7 @@ import structlog
 
 from rollcall.client.ratelimit import RateLimitState, pacing_delay, parse_rate_limit
 from rollcall.client.retry import (
+    TRANSPORT_EXCEPTIONS,
     Failure,
     RetryPolicy,
     content_length_mismatch,
@@ -196,7 +197,7 @@ class SyncSession(_SessionBase):
                 response = self.http.request(method, url, content=content)
                 state = self.rate.observe(response.headers, self._now())
                 result = evaluate(response, url, decode, state, method=method, idempotent=idempotent)
-            except httpx.HTTPError as exc:
+            except TRANSPORT_EXCEPTIONS as exc:
                 result = failure_for_exception(exc, url, method=method, idempotent=idempotent)
                 cause: BaseException | None = exc
             else:
@@ -259,7 +260,7 @@ class AsyncSession(_SessionBase):
                     response = await self.http.request(method, url, content=content)
                     state = self.rate.observe(response.headers, self._now())
                     result = evaluate(response, url, decode, state, method=method, idempotent=idempotent)
-                except httpx.HTTPError as exc:
+                except TRANSPORT_EXCEPTIONS as exc:
                     result = failure_for_exception(exc, url, method=method, idempotent=idempotent)
                     cause: BaseException | None = exc
                 else:
