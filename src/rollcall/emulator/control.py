@@ -45,6 +45,7 @@ class RosterSource(msgspec.Struct, forbid_unknown_fields=True):
     snapshot: DistrictSnapshot | None = None
     operations: list[msgspec.Raw] | None = None
     seed: str | None = None
+    name: str | None = None
 
 
 class SsoRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -82,14 +83,17 @@ def district_summary(state: EmulatorState, district_id: str) -> dict[str, object
     }
 
 
-def resolve_source(state: EmulatorState, source: RosterSource) -> DistrictSnapshot:
-    """The snapshot a load/roster request names (operations are handled by the caller)."""
+def resolve_source(
+    state: EmulatorState, source: RosterSource, district_name: str | None = None
+) -> DistrictSnapshot:
+    """The snapshot a load/roster request names (operations are handled by the caller). A roster change
+    reads its SFTP export under the district's current name, which keeps the ids stable."""
     given = [name for name in ("sftp", "generate", "snapshot") if getattr(source, name) is not None]
     if len(given) != 1:
         raise UsageError("send exactly one of 'sftp', 'generate', 'snapshot' (or 'operations' for a change)")
     seed = source.seed or state.seed
     if source.sftp is not None:
-        return load_sftp_snapshot(Path(source.sftp), seed=seed)
+        return load_sftp_snapshot(Path(source.sftp), seed=seed, district_name=district_name or source.name)
     if source.generate is not None:
         return generate_snapshot(students=source.generate.students, seed=str(source.generate.seed))
     assert source.snapshot is not None
@@ -158,7 +162,8 @@ class ControlPlane:
             operations = decode_operations(b"[" + b",".join(bytes(raw) for raw in source.operations) + b"]")
             events = apply_roster_operations(self.state, district_id, operations)
         else:
-            events = change_roster(self.state, district_id, resolve_source(self.state, source))
+            name = self.state.district(district_id).name
+            events = change_roster(self.state, district_id, resolve_source(self.state, source, name))
         return _json({"district": district_id, "events": events})
 
     def mint_sso(self, request: Request, body: bytes) -> Response:
