@@ -1,0 +1,116 @@
+"""Fixed-window rate limits per token: headers, 429 once spent, window reset on the injected clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.testclient import TestClient
+
+from rollcall.emulator.oauth import identity_routes
+from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter, RateLimitMiddleware
+from tests.emulator import fake_directory as fx
+
+# fx.START is 08:00:30 UTC, so the current window ends at 08:01:00.
+NEXT_MINUTE = int(dt.datetime(2026, 9, 1, 8, 1, tzinfo=dt.UTC).timestamp())
+
+
+def app_with(found: fx.FakeDirectory, limiter: FixedWindowLimiter) -> TestClient:
+    middleware = [Middleware(RateLimitMiddleware, clock=found.clock, limiter=limiter, tokens=found.tokens)]
+    app = Starlette(routes=identity_routes(found, found.tokens, found.clock), middleware=middleware)
+    return TestClient(app)
+
+
+def bearer(found: fx.FakeDirectory, district: str = fx.DISTRICT) -> dict[str, str]:
+    return {"Authorization": f"Bearer {found.tokens.district_token(district)}"}
+
+
+def test_limiter_counts_down_then_refuses_without_counting_refusals() -> None:
+    limiter = FixedWindowLimiter((Bucket(limit=2),))
+    now = fx.START.timestamp()
+    first, second, third = (limiter.hit("t", now) for _ in range(3))
+    assert (first.allowed, second.allowed, third.allowed) == (True, True, False)
+    assert [d.states[0].remaining for d in (first, second, third)] == [1, 0, 0]
+    assert first.states[0].reset == NEXT_MINUTE
+    assert limiter.hit("other-token", now).allowed
+
+
+def test_limiter_window_follows_the_clock_across_the_minute_boundary() -> None:
+    limiter = FixedWindowLimiter((Bucket(limit=1),))
+    assert limiter.hit("t", NEXT_MINUTE - 0.001).allowed
+    assert not limiter.hit("t", NEXT_MINUTE - 0.0005).allowed
+    fresh = limiter.hit("t", NEXT_MINUTE)
+    assert fresh.allowed
+    assert fresh.states[0].reset == NEXT_MINUTE + 60
+
+
+def test_bucket_rejects_nonsense() -> None:
+    with pytest.raises(ValueError, match="window_seconds"):
+        Bucket(limit=5, window_seconds=0)
+    with pytest.raises(ValueError, match="at least one bucket"):
+        FixedWindowLimiter(())
+
+
+def test_every_api_response_carries_rate_limit_headers() -> None:
+    found = fx.directory()
+    client = app_with(found, FixedWindowLimiter())
+    response = client.get("/v3.1/me", headers=bearer(found))
+    assert response.status_code == 200
+    assert response.headers["x-ratelimit-bucket"] == "bearer"
+    assert response.headers["x-ratelimit-limit"] == "1200"
+    assert response.headers["x-ratelimit-remaining"] == "1199"
+    assert response.headers["x-ratelimit-reset"] == str(NEXT_MINUTE)
+    assert client.get("/v3.1/me", headers=bearer(found)).headers["x-ratelimit-remaining"] == "1198"
+
+
+def test_429_once_spent_and_a_fresh_window_after_the_minute() -> None:
+    found = fx.directory()
+    client = app_with(found, FixedWindowLimiter((Bucket(limit=3),)))
+    statuses = [client.get("/v3.0/me", headers=bearer(found)).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    refused = client.get("/v3.0/me", headers=bearer(found))
+    assert refused.status_code == 429
+    assert refused.json() == {"message": "Too Many Requests"}
+    assert refused.headers["x-ratelimit-remaining"] == "0"
+    assert refused.headers["x-ratelimit-reset"] == str(NEXT_MINUTE)
+    # Tokens are counted separately.
+    assert client.get("/v3.0/me", headers=bearer(found, fx.OTHER_DISTRICT)).status_code == 200
+    found.clock.advance(dt.timedelta(seconds=30))
+    again = client.get("/v3.0/me", headers=bearer(found))
+    assert again.status_code == 200
+    assert again.headers["x-ratelimit-remaining"] == "2"
+    assert again.headers["x-ratelimit-reset"] == str(NEXT_MINUTE + 60)
+
+
+def test_oauth_routes_and_tokenless_requests_are_neither_counted_nor_labelled() -> None:
+    found = fx.directory()
+    client = app_with(found, FixedWindowLimiter((Bucket(limit=1),)))
+    token = found.tokens.district_token(fx.DISTRICT)
+    info = client.get("/oauth/tokeninfo", headers={"Authorization": f"Bearer {token}"})
+    assert info.status_code == 200
+    assert "x-ratelimit-limit" not in info.headers
+    anonymous = client.get("/v3.1/me")
+    assert anonymous.status_code == 401
+    assert "x-ratelimit-limit" not in anonymous.headers
+    unknown = client.get("/v3.1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert unknown.status_code == 401
+    assert client.get("/v3.1/me", headers=bearer(found)).status_code == 200
+    assert client.get("/v3.1/me", headers=bearer(found)).status_code == 429
+
+
+def test_second_bucket_gives_the_comma_separated_multi_bucket_headers() -> None:
+    found = fx.directory()
+    limiter = FixedWindowLimiter((Bucket("bearer", 1200), Bucket("all", 2, window_seconds=3600)))
+    client = app_with(found, limiter)
+    first = client.get("/v3.1/me", headers=bearer(found))
+    assert first.headers["x-ratelimit-bucket"] == "bearer, all"
+    assert first.headers["x-ratelimit-limit"] == "1200, 2"
+    assert first.headers["x-ratelimit-remaining"] == "1199, 1"
+    hour_end = int(dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC).timestamp())
+    assert first.headers["x-ratelimit-reset"] == f"{NEXT_MINUTE}, {hour_end}"
+    client.get("/v3.1/me", headers=bearer(found))
+    refused = client.get("/v3.1/me", headers=bearer(found))
+    assert refused.status_code == 429
+    assert refused.headers["x-ratelimit-remaining"] == "1198, 0"  # the spent bucket is the one at 0
