@@ -151,7 +151,8 @@ def scan_page(
     """Up to `size` records from position `start` (those `keep` accepts), and where the pages around start.
 
     Without a filter this touches `size + 1` records (skipping to `start` happens in C); with one it stops as
-    soon as the page is full, so a search never reads a million users to show a hundred.
+    soon as the page is full, so a search never reads a million users to show a hundred (the price: a full
+    filtered page offers a next page that may turn out empty).
     """
     total = len(records)
     start = max(0, min(start, total))
@@ -163,7 +164,8 @@ def scan_page(
             next_start=start + size if len(window) > size else None,
             prev_start=max(0, start - size) if start > 0 else None,
         )
-    ahead = _matching(islice(records.values(), start, None), start, keep, size + 1)
+    # No look-ahead past a full page: finding "is there one more?" could mean reading the whole district.
+    ahead = _matching(islice(records.values(), start, None), start, keep, size)
     prev_start: int | None = None
     if start > 0:
         # Walk backwards from just before `start` to find where the previous page of matches begins.
@@ -173,6 +175,6 @@ def scan_page(
     return ScanPage(
         items=[value for _, value in ahead[:size]],
         start=start,
-        next_start=ahead[size][0] if len(ahead) > size else None,
+        next_start=ahead[-1][0] + 1 if len(ahead) == size and ahead[-1][0] + 1 < total else None,
         prev_start=prev_start,
     )
