@@ -102,6 +102,18 @@ def test_login_redirects_with_code_and_echoes_state_only_when_sent() -> None:
     assert "state" not in parse_qs(urlsplit(without.headers["location"]).query)
 
 
+def test_district_filter_switches_districts_but_an_app_chosen_district_is_the_only_one() -> None:
+    client, found = make_client()
+    picked = client.get("/oauth/authorize", params=authorize_params(found, district=fx.OTHER_DISTRICT)).text
+    assert "Lee" in picked
+    assert "Maple Unified" in picked  # still offered in the picker
+    fixed = client.get("/oauth/authorize", params=authorize_params(found, district_id=fx.OTHER_DISTRICT)).text
+    assert "Lee" in fixed
+    assert "Maple Unified" not in fixed
+    wrong_district = {**authorize_params(found, district_id=fx.OTHER_DISTRICT), "user_id": fx.ADA}
+    assert client.post("/oauth/authorize", data=wrong_district).status_code == 400
+
+
 def test_redirect_target_keeps_an_existing_query() -> None:
     assert redirect_target("https://app/cb?x=1", "c0de", None) == "https://app/cb?x=1&code=c0de"
 

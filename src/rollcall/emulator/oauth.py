@@ -168,9 +168,12 @@ def oauth_routes(directory: Directory, tokens: TokenRegistry, clock: Clock) -> l
         if isinstance(checked, str):
             return HTMLResponse(error_page(checked), status_code=400)
         names = district_names()
+        if checked.district_id is not None and checked.district_id in names:
+            # The app chose the district (Clever then skips its district picker): offer no other.
+            names = {checked.district_id: names[checked.district_id]}
         if not names:
             return HTMLResponse(error_page("The emulator has no district loaded."), status_code=400)
-        district_id = checked.district_id or next(iter(names))
+        district_id = checked.district_id or params.get("district") or next(iter(names))
         if district_id not in names:
             return HTMLResponse(error_page(f"Unknown district_id {district_id!r}."), status_code=400)
         role, needle = _person_filter(params.get("role"), params.get("q"))

@@ -65,6 +65,7 @@ class AuthorizeRequest:
             "state": self.state,
             "nonce": self.nonce,
             "scope": self.scope,
+            "district_id": self.district_id,
         }
         return "".join(
             f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
@@ -81,6 +82,7 @@ class AuthorizeRequest:
             "state": self.state,
             "nonce": self.nonce,
             "scope": self.scope,
+            "district_id": self.district_id,
             **extra,
         }
         return urlencode({key: value for key, value in pairs.items() if value is not None})
@@ -110,8 +112,12 @@ def _person_row(user: User, request: AuthorizeRequest, district_id: str) -> str:
     name = " ".join(part for part in (user.name.first, user.name.middle, user.name.last) if part)
     form = (
         f'<form method="post" action="/oauth/authorize">{request.hidden_fields()}'
-        f'<input type="hidden" name="district_id" value="{escape(district_id)}">'
-        f'<input type="hidden" name="user_id" value="{escape(user.id)}">'
+        + (
+            f'<input type="hidden" name="district_id" value="{escape(district_id)}">'
+            if request.district_id is None
+            else ""
+        )
+        + f'<input type="hidden" name="user_id" value="{escape(user.id)}">'
         f'{role_input} <button type="submit">Sign in as {escape(name or user.id)}</button></form>'
     )
     return (
@@ -140,7 +146,7 @@ def login_page(
     )
     filters = (
         f'<form method="get" action="/oauth/authorize" aria-label="Filter people">{request.hidden_fields()}'
-        f'<label for="district_id">District</label><select id="district_id" name="district_id">'
+        f'<label for="district">District</label><select id="district" name="district">'
         f"{district_options}</select> "
         f'<label for="role">Role</label><select id="role" name="role">{role_options}</select> '
         f'<label for="q">Name or email</label><input id="q" name="q" value="{escape(query or "")}"> '
@@ -158,12 +164,12 @@ def login_page(
     for label, start in (("Previous", page.prev_start), ("Next", page.next_start)):
         if start is not None:
             href = "/oauth/authorize?" + request.query(
-                district_id=district_id, role=role or None, q=query or None, start=str(start)
+                district=district_id, role=role or None, q=query or None, start=str(start)
             )
             links.append(f'<a href="{escape(href)}">{label}</a>')
     pager = f'<p class="pager">{"".join(links)}</p>' if links else ""
     intro = (
         "<p>This is the Clever emulator's sign-in page. Pick a person; a person with several roles "
-        "picks the role to sign in as (the default is their first staff role).</p>"
+        "picks the role to sign in as (preselected: their first of teacher, staff, district admin).</p>"
     )
     return document("Sign in with Clever (emulator)", intro + filters + table + pager)
