@@ -14,32 +14,29 @@ import msgspec
 import pytest
 import uvicorn
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
 from rollcall.emulator.faults import (
-    FaultMiddleware,
     FaultPlan,
     FaultPlanHolder,
     FaultRule,
     InjectedConnectionReset,
-    fault_routes,
     parse_fault_plan,
     parse_fault_spec,
 )
-from rollcall.emulator.oauth import identity_routes
+from rollcall.emulator.state import EmulatorState
 from rollcall.errors import UsageError
-from tests.emulator import fake_directory as fx
+from tests.emulator import identity_fixtures as fx
 
 
-def build(holder: FaultPlanHolder) -> tuple[Starlette, fx.FakeDirectory]:
-    found = fx.directory()
-    routes = [*identity_routes(found, found.tokens, found.clock), *fault_routes(holder)]
-    middleware = [Middleware(FaultMiddleware, plan_holder=holder, clock=found.clock)]
-    return Starlette(routes=routes, middleware=middleware), found
+def build(plan: FaultPlan | None = None) -> tuple[Starlette, EmulatorState, FaultPlanHolder]:
+    """The real emulator app with the identity layer, starting with `plan`; its live fault holder."""
+    found = fx.state()
+    app, layer = fx.app(found, fault_plan=plan)
+    return app, found, layer.faults
 
 
-def bearer(found: fx.FakeDirectory) -> dict[str, str]:
+def bearer(found: EmulatorState) -> dict[str, str]:
     return {"Authorization": f"Bearer {found.tokens.district_token(fx.DISTRICT)}"}
 
 
@@ -126,8 +123,7 @@ def test_latencies_add_up_before_a_terminal_rule() -> None:
 
 
 def test_status_fault_answers_json_and_429_carries_rate_limit_headers() -> None:
-    holder = FaultPlanHolder(parse_fault_plan(["503@/v3.1/me:count=1", "429@/v3.0/me:count=1"]))
-    app, found = build(holder)
+    app, found, _holder = build(parse_fault_plan(["503@/v3.1/me:count=1", "429@/v3.0/me:count=1"]))
     client = TestClient(app)
     failed = client.get("/v3.1/me", headers=bearer(found))
     assert failed.status_code == 503
@@ -143,8 +139,7 @@ def test_status_fault_answers_json_and_429_carries_rate_limit_headers() -> None:
 
 
 def test_latency_fault_delays_then_answers() -> None:
-    holder = FaultPlanHolder(parse_fault_plan(["latency=150@/v3.1/me:count=1"]))
-    app, found = build(holder)
+    app, found, _holder = build(parse_fault_plan(["latency=150@/v3.1/me:count=1"]))
     client = TestClient(app)
     began = time.perf_counter()
     assert client.get("/v3.1/me", headers=bearer(found)).status_code == 200
@@ -152,8 +147,7 @@ def test_latency_fault_delays_then_answers() -> None:
 
 
 def test_in_process_reset_raises_and_truncation_sends_a_short_body() -> None:
-    holder = FaultPlanHolder(parse_fault_plan(["reset@/v3.1/me:count=1", "truncate=20@/v3.0/me:count=1"]))
-    app, found = build(holder)
+    app, found, _holder = build(parse_fault_plan(["reset@/v3.1/me:count=1", "truncate=20@/v3.0/me:count=1"]))
     client = TestClient(app)
     with pytest.raises(InjectedConnectionReset):
         client.get("/v3.1/me", headers=bearer(found))
@@ -164,8 +158,7 @@ def test_in_process_reset_raises_and_truncation_sends_a_short_body() -> None:
 
 
 def test_control_routes_set_add_read_and_clear_the_plan() -> None:
-    holder = FaultPlanHolder()
-    app, found = build(holder)
+    app, found, _holder = build()
     client = TestClient(app)
     plan = {"seed": 3, "rules": [{"path": "/v3.1/*", "effect": "status", "status": 500, "count": 1}]}
     assert client.put("/_emulator/faults", json=plan).json()["rules"] == plan["rules"]
@@ -195,8 +188,7 @@ def test_control_routes_set_add_read_and_clear_the_plan() -> None:
     ],
 )
 def test_control_routes_reject_invalid_plans_with_a_message(body: dict[str, object]) -> None:
-    holder = FaultPlanHolder()
-    app, _ = build(holder)
+    app, _, holder = build()
     client = TestClient(app)
     response = client.put("/_emulator/faults", json=body)
     assert response.status_code == 400
@@ -232,8 +224,7 @@ def served(app: Starlette) -> Iterator[str]:
 
 def test_real_socket_reset_and_truncation_break_the_http_client() -> None:
     plan = parse_fault_plan(["reset@/v3.1/me:count=1", "truncate@/v3.0/me:count=1", "502@/v2.1/me:count=1"])
-    holder = FaultPlanHolder(plan)
-    app, found = build(holder)
+    app, found, holder = build(plan)
     with served(app) as base, httpx.Client(base_url=base, headers=bearer(found), timeout=5) as client:
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
             client.get("/v3.1/me")

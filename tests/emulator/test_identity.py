@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from rollcall.domain.user import RoleName
 from rollcall.emulator.directory import Login, default_login_role
 from rollcall.emulator.identity import bearer_token, me_v2, me_v3, userinfo
-from rollcall.emulator.oauth import identity_routes
-from tests.emulator import fake_directory as fx
+from rollcall.emulator.state import EmulatorState
+from tests.emulator import identity_fixtures as fx
 
 
-def setup() -> tuple[TestClient, fx.FakeDirectory]:
-    found = fx.directory()
-    return TestClient(Starlette(routes=identity_routes(found, found.tokens, found.clock))), found
+def setup() -> tuple[TestClient, EmulatorState]:
+    found = fx.state()
+    return TestClient(fx.app(found)[0]), found
 
 
-def sso(found: fx.FakeDirectory, user_id: str, role: RoleName) -> dict[str, str]:
+def sso(found: EmulatorState, user_id: str, role: RoleName) -> dict[str, str]:
     district_id = found.find_user(user_id)
     assert district_id is not None
     return {"Authorization": f"Bearer {found.tokens.mint_sso_token(district_id[0], user_id, role)}"}
 
 
-def login_of(found: fx.FakeDirectory, user_id: str, role: RoleName) -> Login:
+def login_of(found: EmulatorState, user_id: str, role: RoleName) -> Login:
     hit = found.find_user(user_id)
     assert hit is not None
     return Login(district_id=hit[0], user=hit[1], role=role)
@@ -135,7 +134,7 @@ def test_userinfo_refuses_a_district_token() -> None:
 
 
 def test_default_login_role_is_the_first_employee_role_not_the_first_key() -> None:
-    found = fx.directory()
+    found = fx.state()
     assert default_login_role(login_of(found, fx.ROBIN, "teacher").user) == "teacher"
     assert default_login_role(login_of(found, fx.PAT, "teacher").user) == "teacher"
     assert default_login_role(login_of(found, fx.ADA, "student").user) == "student"
@@ -143,7 +142,7 @@ def test_default_login_role_is_the_first_employee_role_not_the_first_key() -> No
 
 
 def test_pure_shapes_follow_the_login_not_the_first_role() -> None:
-    found = fx.directory()
+    found = fx.state()
     admin = login_of(found, fx.PAT, "district_admin")
     assert me_v3(admin, "v3.1").data.type == "district_admin"
     assert me_v3(admin, "v3.1", data_type="user").data.type == "user"

@@ -1,23 +1,25 @@
-"""The whole identity layer wired into one app: login, token exchange, /me with rate-limit headers, faults."""
+"""The identity layer wired into the real emulator (`build_app`): login, token exchange, /me and the data
+API with rate-limit headers, faults in front of everything."""
 
 from __future__ import annotations
 
 import base64
 from urllib.parse import parse_qs, urlsplit
 
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from rollcall.emulator.app import build_app
 from rollcall.emulator.faults import parse_fault_plan
 from rollcall.emulator.layer import identity_layer
 from rollcall.emulator.ratelimit import Bucket
-from tests.emulator import fake_directory as fx
+from tests.emulator import identity_fixtures as fx
 
 
 def test_sso_login_to_me_through_the_assembled_layer() -> None:
-    found = fx.directory()
+    found = fx.state()
     layer = identity_layer(found, buckets=(Bucket(limit=5),))
-    client = TestClient(Starlette(routes=layer.routes, middleware=layer.middleware), follow_redirects=False)
+    app = build_app(found, extra_routes=layer.routes, middleware=layer.middleware)
+    client = TestClient(app, follow_redirects=False)
     form = {
         "response_type": "code", "client_id": found.tokens.client_id, "redirect_uri": fx.REDIRECT_URI,
         "state": "s1", "user_id": fx.PAT, "role": "district_admin",
@@ -43,3 +45,28 @@ def test_sso_login_to_me_through_the_assembled_layer() -> None:
     assert client.get("/v3.1/me", headers=headers).status_code == 503
     # The injected failure happened "in the network": the limiter never saw it.
     assert client.get("/v3.1/me", headers=headers).headers["x-ratelimit-remaining"] == "2"
+    # The canonical link of /me leads to the full multi-role record in the data API, rate limited too.
+    canonical = me.json()["links"][1]["uri"]
+    user = client.get(canonical, headers=headers)
+    assert user.status_code == 200
+    assert set(user.json()["data"]["roles"]) == {"teacher", "district_admin"}
+    assert user.headers["x-ratelimit-remaining"] == "1"
+
+
+def test_data_api_responses_carry_rate_limit_headers_and_unknown_paths_are_untouched() -> None:
+    found = fx.state()
+    app, _ = fx.app(found)
+    client = TestClient(app)
+    headers = {"Authorization": f"Bearer {found.tokens.district_token(fx.DISTRICT)}"}
+    users = client.get("/v3.1/users", headers=headers, params={"limit": 2})
+    assert users.status_code == 200
+    assert len(users.json()["data"]) == 2
+    assert users.headers["x-ratelimit-bucket"] == "bearer"
+    assert users.headers["x-ratelimit-remaining"] == "1199"
+    teachers = client.get("/v2.1/teachers", headers=headers)
+    assert {item["data"]["id"] for item in teachers.json()["data"]} >= {
+        fx.ROBIN_TEACHER_LEGACY,
+        fx.PAT_TEACHER_LEGACY,
+    }
+    assert client.get("/browser").status_code == 200
+    assert "x-ratelimit-limit" not in client.get("/browser").headers

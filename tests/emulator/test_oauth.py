@@ -8,17 +8,17 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from rollcall.emulator.id_token import InvalidIdToken, decode_id_token, encode_id_token
-from rollcall.emulator.oauth import basic_credentials, identity_routes, redirect_target
-from tests.emulator import fake_directory as fx
+from rollcall.emulator.oauth import basic_credentials, redirect_target
+from rollcall.emulator.state import EmulatorState
+from tests.emulator import identity_fixtures as fx
 
 
-def make_client(directory: fx.FakeDirectory | None = None) -> tuple[TestClient, fx.FakeDirectory]:
-    found = directory or fx.directory()
-    app = Starlette(routes=identity_routes(found, found.tokens, found.clock))
+def make_client(directory: EmulatorState | None = None) -> tuple[TestClient, EmulatorState]:
+    found = directory or fx.state()
+    app, _ = fx.app(found)
     return TestClient(app, follow_redirects=False), found
 
 
@@ -27,7 +27,7 @@ def basic(client_id: str, secret: str) -> dict[str, str]:
     return {"Authorization": f"Basic {raw}"}
 
 
-def authorize_params(found: fx.FakeDirectory, **extra: str) -> dict[str, str]:
+def authorize_params(found: EmulatorState, **extra: str) -> dict[str, str]:
     return {
         "response_type": "code",
         "client_id": found.tokens.client_id,
@@ -37,7 +37,7 @@ def authorize_params(found: fx.FakeDirectory, **extra: str) -> dict[str, str]:
 
 
 def login(
-    client: TestClient, found: fx.FakeDirectory, user_id: str, role: str | None = None, **extra: str
+    client: TestClient, found: EmulatorState, user_id: str, role: str | None = None, **extra: str
 ) -> str:
     """POST the login choice; returns the code from the redirect."""
     form = {**authorize_params(found, **extra), "user_id": user_id}
@@ -50,7 +50,7 @@ def login(
     return parse_qs(urlsplit(location).query)["code"][0]
 
 
-def exchange(client: TestClient, found: fx.FakeDirectory, code: str, **overrides: str) -> dict[str, object]:
+def exchange(client: TestClient, found: EmulatorState, code: str, **overrides: str) -> dict[str, object]:
     body = {"code": code, "grant_type": "authorization_code", "redirect_uri": fx.REDIRECT_URI, **overrides}
     response = client.post(
         "/oauth/tokens", json=body, headers=basic(found.tokens.client_id, found.tokens.client_secret)
@@ -148,7 +148,7 @@ def test_missing_redirect_uri_falls_back_to_the_first_registered_one() -> None:
 
 
 def test_registry_may_register_more_redirect_uris_matched_exactly() -> None:
-    found = fx.directory()
+    found = fx.state()
     found.tokens.redirect_uris = (fx.REDIRECT_URI, "https://app.example/other")
     client, _ = make_client(found)
     form = {**authorize_params(found, redirect_uri="https://app.example/other"), "user_id": fx.ADA}
@@ -241,9 +241,9 @@ def test_code_expires_after_sixty_seconds_of_the_injected_clock() -> None:
     client, found = make_client()
     fresh = login(client, found, fx.ADA)
     stale = login(client, found, fx.BEN)
-    found.clock.advance(dt.timedelta(seconds=60))
+    found.advance_clock(dt.timedelta(seconds=60))
     assert exchange(client, found, fresh)["status"] == 200
-    found.clock.advance(dt.timedelta(seconds=1))
+    found.advance_clock(dt.timedelta(seconds=1))
     expired = exchange(client, found, stale)
     assert expired["status"] == 400
     assert expired["error"] == "invalid_grant"

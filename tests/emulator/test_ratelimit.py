@@ -5,25 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
-from rollcall.emulator.oauth import identity_routes
-from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter, RateLimitMiddleware
-from tests.emulator import fake_directory as fx
+from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter
+from rollcall.emulator.state import EmulatorState
+from tests.emulator import identity_fixtures as fx
 
 # fx.START is 08:00:30 UTC, so the current window ends at 08:01:00.
 NEXT_MINUTE = int(dt.datetime(2026, 9, 1, 8, 1, tzinfo=dt.UTC).timestamp())
 
 
-def app_with(found: fx.FakeDirectory, limiter: FixedWindowLimiter) -> TestClient:
-    middleware = [Middleware(RateLimitMiddleware, clock=found.clock, limiter=limiter, tokens=found.tokens)]
-    app = Starlette(routes=identity_routes(found, found.tokens, found.clock), middleware=middleware)
-    return TestClient(app)
+def app_with(found: EmulatorState, *buckets: Bucket) -> TestClient:
+    return TestClient(fx.app(found, buckets=buckets or (Bucket(),))[0])
 
 
-def bearer(found: fx.FakeDirectory, district: str = fx.DISTRICT) -> dict[str, str]:
+def bearer(found: EmulatorState, district: str = fx.DISTRICT) -> dict[str, str]:
     return {"Authorization": f"Bearer {found.tokens.district_token(district)}"}
 
 
@@ -54,8 +50,8 @@ def test_bucket_rejects_nonsense() -> None:
 
 
 def test_every_api_response_carries_rate_limit_headers() -> None:
-    found = fx.directory()
-    client = app_with(found, FixedWindowLimiter())
+    found = fx.state()
+    client = app_with(found)
     response = client.get("/v3.1/me", headers=bearer(found))
     assert response.status_code == 200
     assert response.headers["x-ratelimit-bucket"] == "bearer"
@@ -66,8 +62,8 @@ def test_every_api_response_carries_rate_limit_headers() -> None:
 
 
 def test_429_once_spent_and_a_fresh_window_after_the_minute() -> None:
-    found = fx.directory()
-    client = app_with(found, FixedWindowLimiter((Bucket(limit=3),)))
+    found = fx.state()
+    client = app_with(found, Bucket(limit=3))
     statuses = [client.get("/v3.0/me", headers=bearer(found)).status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
     refused = client.get("/v3.0/me", headers=bearer(found))
@@ -77,7 +73,7 @@ def test_429_once_spent_and_a_fresh_window_after_the_minute() -> None:
     assert refused.headers["x-ratelimit-reset"] == str(NEXT_MINUTE)
     # Tokens are counted separately.
     assert client.get("/v3.0/me", headers=bearer(found, fx.OTHER_DISTRICT)).status_code == 200
-    found.clock.advance(dt.timedelta(seconds=30))
+    found.advance_clock(dt.timedelta(seconds=30))
     again = client.get("/v3.0/me", headers=bearer(found))
     assert again.status_code == 200
     assert again.headers["x-ratelimit-remaining"] == "2"
@@ -85,8 +81,8 @@ def test_429_once_spent_and_a_fresh_window_after_the_minute() -> None:
 
 
 def test_oauth_routes_and_tokenless_requests_are_neither_counted_nor_labelled() -> None:
-    found = fx.directory()
-    client = app_with(found, FixedWindowLimiter((Bucket(limit=1),)))
+    found = fx.state()
+    client = app_with(found, Bucket(limit=1))
     token = found.tokens.district_token(fx.DISTRICT)
     info = client.get("/oauth/tokeninfo", headers={"Authorization": f"Bearer {token}"})
     assert info.status_code == 200
@@ -101,9 +97,8 @@ def test_oauth_routes_and_tokenless_requests_are_neither_counted_nor_labelled() 
 
 
 def test_second_bucket_gives_the_comma_separated_multi_bucket_headers() -> None:
-    found = fx.directory()
-    limiter = FixedWindowLimiter((Bucket("bearer", 1200), Bucket("all", 2, window_seconds=3600)))
-    client = app_with(found, limiter)
+    found = fx.state()
+    client = app_with(found, Bucket("bearer", 1200), Bucket("all", 2, window_seconds=3600))
     first = client.get("/v3.1/me", headers=bearer(found))
     assert first.headers["x-ratelimit-bucket"] == "bearer, all"
     assert first.headers["x-ratelimit-limit"] == "1200, 2"

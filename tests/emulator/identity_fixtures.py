@@ -1,4 +1,5 @@
-"""A small in-memory `Directory` over real domain structs, and a district of multi-role people to serve.
+"""A small district of multi-role people served by the real emulator (`EmulatorState` + `build_app`) with
+the identity layer wired in, as the lead wires it.
 
 The people: Robin (teacher at A + staff at B), Pat (district admin who teaches at B), Ada and Ben (students),
 Grace (contact of Ada and Ben); a second district holds one teacher, Lee.
@@ -7,7 +8,9 @@ Grace (contact of Ada and Ben); a second district holds one teacher, Lee.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
 
 from rollcall.domain.district import Course, District, School, Section, Term
 from rollcall.domain.record import Name
@@ -23,7 +26,9 @@ from rollcall.domain.user import (
     Teacher,
     User,
 )
-from rollcall.emulator.tokens import TokenRegistry
+from rollcall.emulator.app import build_app
+from rollcall.emulator.layer import IdentityLayer, identity_layer
+from rollcall.emulator.state import EmulatorState
 
 DISTRICT = "5f0000000000000000000001"
 OTHER_DISTRICT = "5f0000000000000000000002"
@@ -131,42 +136,15 @@ def other_snapshot() -> DistrictSnapshot:
     )  # fmt: skip
 
 
-@dataclass
-class FakeDirectory:
-    """An honest in-memory `Directory`: districts held as snapshots, users and legacy ids indexed once."""
-
-    snapshots: dict[str, DistrictSnapshot]
-    tokens: TokenRegistry = field(default_factory=lambda: TokenRegistry(seed="identity-tests"))
-    clock: FixedClock = field(default_factory=lambda: FixedClock(START))
-
-    def __post_init__(self) -> None:
-        self._users: dict[str, tuple[str, User]] = {}
-        self._legacy: dict[str, tuple[str, User, str]] = {}
-        for district_id, snap in self.snapshots.items():
-            for user in snap.users.values():
-                self._users[user.id] = (district_id, user)
-                for role, legacy_id in user.legacy_ids().items():
-                    self._legacy[legacy_id] = (district_id, user, role)
-
-    def district_ids(self) -> list[str]:
-        return list(self.snapshots)
-
-    def district(self, district_id: str) -> District:
-        return self.snapshots[district_id].district
-
-    def snapshot(self, district_id: str) -> DistrictSnapshot:
-        return self.snapshots[district_id]
-
-    def find_user(self, user_id: str) -> tuple[str, User] | None:
-        return self._users.get(user_id)
-
-    def find_by_legacy_id(self, legacy_id: str) -> tuple[str, User, str] | None:
-        return self._legacy.get(legacy_id)
-
-
-def directory(users: list[User] | None = None) -> FakeDirectory:
-    """Both districts, tokens created for each, on a fixed clock."""
-    found = FakeDirectory({DISTRICT: snapshot(users), OTHER_DISTRICT: other_snapshot()})
-    for district_id in found.snapshots:
-        found.tokens.district_token(district_id)
+def state(users: list[User] | None = None, *, main: DistrictSnapshot | None = None) -> EmulatorState:
+    """A real emulator state with both districts on a fixed clock; `users` or `main` replace the main one."""
+    found = EmulatorState(seed="identity-tests", clock=FixedClock(START))
+    found.add_district(main if main is not None else snapshot(users))
+    found.add_district(other_snapshot())
     return found
+
+
+def app(found: EmulatorState, **layer_options: Any) -> tuple[Starlette, IdentityLayer]:
+    """The emulator app over `found` with the identity layer's routes and middleware, and the layer."""
+    layer = identity_layer(found, **layer_options)
+    return build_app(found, extra_routes=layer.routes, middleware=layer.middleware), layer
