@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import msgspec
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -24,6 +19,7 @@ from rollcall.emulator.faults import (
     parse_fault_plan,
     parse_fault_spec,
 )
+from rollcall.emulator.server import serve_in_thread
 from rollcall.emulator.state import EmulatorState
 from rollcall.errors import UsageError
 from tests.emulator import identity_fixtures as fx
@@ -199,41 +195,21 @@ def test_control_routes_reject_invalid_plans_with_a_message(body: dict[str, obje
     assert "status must be one of" in bad_spec.json()["message"]
 
 
-@contextmanager
-def served(app: Starlette) -> Iterator[str]:
-    """A real uvicorn server for `app` on 127.0.0.1 (ephemeral port), stopped on exit."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start within 10 s")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
 def test_real_socket_reset_and_truncation_break_the_http_client() -> None:
     plan = parse_fault_plan(["reset@/v3.1/me:count=1", "truncate@/v3.0/me:count=1", "502@/v2.1/me:count=1"])
     app, found, holder = build(plan)
-    with served(app) as base, httpx.Client(base_url=base, headers=bearer(found), timeout=5) as client:
+    with (
+        serve_in_thread(app) as base,
+        httpx.Client(base_url=base, headers=bearer(found), timeout=5) as http,
+    ):
         with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
-            client.get("/v3.1/me")
+            http.get("/v3.1/me")
         with pytest.raises(httpx.RemoteProtocolError, match=r"incomplete|complete message|expected"):
-            client.get("/v3.0/me")
-        assert client.get("/v2.1/me").status_code == 502
+            http.get("/v3.0/me")
+        assert http.get("/v2.1/me").status_code == 502
         # Each fault fired once; afterwards the same connection pool gets whole answers again.
         for path in ("/v3.1/me", "/v3.0/me", "/v2.1/me"):
-            response = client.get(path)
+            response = http.get(path)
             assert response.status_code == 200
             assert msgspec.json.decode(response.content)["type"] == "district"
     assert [c.fired for c in holder.report().counters] == [1, 1, 1]
