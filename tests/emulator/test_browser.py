@@ -197,6 +197,23 @@ def test_scan_page_with_a_filter_finds_next_and_previous_pages() -> None:
     assert scan_page(records, 95, 10).items == [95, 96, 97, 98, 99]
 
 
+def test_a_filtered_scan_stops_at_its_budget_and_offers_to_continue() -> None:
+    records = {str(i): i for i in range(1_000)}
+    rare = scan_page(records, 0, 10, lambda n: n % 300 == 299, budget=400)
+    assert rare.items == [299]
+    assert rare.cut_short
+    assert rare.scanned_to == 400
+    assert rare.next_start == 400
+    onward = scan_page(records, rare.next_start, 10, lambda n: n % 300 == 299, budget=400)
+    assert onward.items == [599]
+    assert onward.prev_start == 0
+    last = scan_page(records, 800, 10, lambda n: n % 300 == 299, budget=400)
+    assert last.items == [899]
+    assert not last.cut_short
+    assert last.next_start is None
+    assert last.prev_start == 400  # the backward walk spent its budget too
+
+
 class CountingUsers(dict[str, User]):
     """A users dict that counts how many values a page reads."""
 
@@ -219,3 +236,9 @@ def test_work_per_page_is_bounded_in_a_large_district() -> None:
     CountingUsers.reads = 0
     assert len(rows(client.get(path, params={"q": "student 000"}).text)) == 100
     assert CountingUsers.reads <= 101  # matches are at the front: the scan stops at a full page
+    budgeted = TestClient(fx.app(fx.state(main=main), scan_budget=5_000)[0])
+    CountingUsers.reads = 0
+    rare = budgeted.get(path, params={"q": "student 1999"}).text  # 19990..19999, far past the budget
+    assert CountingUsers.reads <= 5_000
+    assert "stopped to keep the page quick" in rare
+    assert "start=5000" in rare

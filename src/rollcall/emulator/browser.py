@@ -27,10 +27,12 @@ from rollcall.emulator.directory import (
     role_legacy_id,
     role_schools,
     scan_page,
+    search_text,
 )
 from rollcall.emulator.oauth_pages import document
 
 PAGE_SIZE: Final = 100
+SCAN_BUDGET: Final = 50_000
 View = str  # "v2" or "v3"
 T = TypeVar("T")
 
@@ -118,10 +120,7 @@ def person_matches(user: User, needle: str, role: RoleName | None, school: str |
         return False
     if not needle:
         return True
-    name = user.name
-    short_name = " ".join(part for part in (name.first, name.last) if part)
-    fields = (_full_name(user), short_name, user.email, user.id, *user.legacy_ids().values())
-    return any(needle in field.casefold() for field in fields if field)
+    return needle in search_text(user)
 
 
 def _v3_rows(district_id: str, snap: DistrictSnapshot, users: list[User]) -> list[str]:
@@ -157,7 +156,7 @@ def _v2_rows(district_id: str, users: list[User]) -> list[str]:
     return rows
 
 
-def _people_page(directory: Directory, request: Request, district_id: str) -> Response:
+def _people_page(directory: Directory, request: Request, district_id: str, budget: int) -> Response:
     snap = directory.snapshot(district_id)
     params = request.query_params
     view: View = "v2" if params.get("view") == "v2" else "v3"
@@ -175,7 +174,7 @@ def _people_page(directory: Directory, request: Request, district_id: str) -> Re
         keep: Callable[[User], bool] | None = (
             None if unfiltered else lambda user: person_matches(user, needle, role, school)
         )
-        page = scan_page(snap.users, _start(request), PAGE_SIZE, keep)
+        page = scan_page(snap.users, _start(request), PAGE_SIZE, keep, budget=budget)
     filters: dict[str, str | int | None] = {"q": query or None, "role": role, "school": school}
     toggle = " | ".join(
         f"<strong>{label}</strong>"
@@ -209,7 +208,13 @@ def _people_page(directory: Directory, request: Request, district_id: str) -> Re
     body = (
         f"<p>View: {toggle}</p>{search}<p>{len(snap.users)} users in the district{scope}; "
         f"showing up to {PAGE_SIZE} people from position {page.start}.</p>"
-        f"{table}{_pager(path, page, view=view, **filters)}"
+        + (
+            f"<p>This search read positions {page.start}–{page.scanned_to} and stopped to keep the page "
+            "quick; use Next to search further.</p>"
+            if page.cut_short
+            else ""
+        )
+        + f"{table}{_pager(path, page, view=view, **filters)}"
     )
     nav = _nav(district_id, snap.district.name)
     return HTMLResponse(document(f"People of {snap.district.name}", body, nav=nav))
@@ -273,8 +278,9 @@ SCHOOL_HEADERS: Final = ("Name", "Id", "SIS id", "Grades")
 SECTION_HEADERS: Final = ("Name", "Id", "School", "Subject", "Teachers", "Students")
 
 
-def browser_routes(directory: Directory) -> list[BaseRoute]:
-    """`/browser` pages: districts, a district, its schools, sections and people (v2/v3), one person."""
+def browser_routes(directory: Directory, *, scan_budget: int = SCAN_BUDGET) -> list[BaseRoute]:
+    """`/browser` pages: districts, a district, its schools, sections and people (v2/v3), one person.
+    A filtered list reads at most `scan_budget` records per request."""
 
     def known(district_id: str) -> bool:
         return district_id in directory.district_ids()
@@ -333,7 +339,7 @@ def browser_routes(directory: Directory) -> list[BaseRoute]:
         snap = directory.snapshot(district_id)
         school = request.query_params.get("school") or None
         keep = None if school is None else (lambda section: section.school == school)
-        page = scan_page(snap.sections, _start(request), PAGE_SIZE, keep)
+        page = scan_page(snap.sections, _start(request), PAGE_SIZE, keep, budget=scan_budget)
         body = _table("Sections", SECTION_HEADERS, _section_rows(district_id, snap, page.items)) + _pager(
             f"/browser/{district_id}/sections", page, school=school
         )
@@ -344,7 +350,7 @@ def browser_routes(directory: Directory) -> list[BaseRoute]:
         district_id = request.path_params["district_id"]
         if not known(district_id):
             return _not_found(f"No district {district_id}.")
-        return _people_page(directory, request, district_id)
+        return _people_page(directory, request, district_id, scan_budget)
 
     async def person(request: Request) -> Response:
         district_id = request.path_params["district_id"]
@@ -359,7 +365,9 @@ def browser_routes(directory: Directory) -> list[BaseRoute]:
         snap = directory.snapshot(district_id)
         record = snap.schools[school_id]
         base = f"/browser/{district_id}"
-        page = scan_page(snap.sections, 0, PAGE_SIZE, lambda section: section.school == school_id)
+        page = scan_page(
+            snap.sections, 0, PAGE_SIZE, lambda section: section.school == school_id, budget=scan_budget
+        )
         more = (
             f'<p><a href="{_href(base + "/sections", school=school_id, start=page.next_start)}">'
             "More sections →</a></p>"

@@ -125,34 +125,67 @@ def find_person(directory: Directory, any_id: str) -> tuple[str, User, RoleName 
     return district_id, user, as_role_name(role)
 
 
+def search_text(user: User) -> str:
+    """Everything a search looks in, case-folded, fields separated so a match never spans two of them."""
+    name, roles = user.name, user.roles
+    legacy = (
+        getattr(role, "legacy_id", None)
+        for role in (roles.student, roles.teacher, roles.staff, roles.district_admin, roles.contact)
+        if role is not None
+    )
+    fields = (
+        " ".join(filter(None, (name.first, name.middle, name.last))),
+        " ".join(filter(None, (name.first, name.last))),
+        user.email,
+        user.id,
+        *legacy,
+    )
+    return "\x1f".join(filter(None, fields)).casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class ScanPage(Generic[T]):
-    """One page of a scan over a district's records: positions are indexes in the mapping's order."""
+    """One page of a scan over a district's records: positions are indexes in the mapping's order.
+
+    `scanned_to` is where a filtered scan stopped; `cut_short` says it stopped because its budget ran out
+    (not because the page was full or the records ended), so `next_start` continues the search.
+    """
 
     items: list[T]
     start: int
     next_start: int | None
     prev_start: int | None
+    scanned_to: int = 0
+    cut_short: bool = False
 
 
-def _matching(values: Iterator[T], first: int, keep: Callable[[T], bool], want: int) -> list[tuple[int, T]]:
+def _matching(values: Iterator[T], keep: Callable[[T], bool], want: int) -> tuple[list[tuple[int, T]], int]:
+    """(offset, value) of the first `want` values `keep` accepts, and how many values were read."""
     found: list[tuple[int, T]] = []
+    read = 0
     for offset, value in enumerate(values):
+        read = offset + 1
         if keep(value):
-            found.append((first + offset, value))
+            found.append((offset, value))
             if len(found) == want:
                 break
-    return found
+    return found, read
 
 
 def scan_page(
-    records: dict[str, T], start: int, size: int, keep: Callable[[T], bool] | None = None
+    records: dict[str, T],
+    start: int,
+    size: int,
+    keep: Callable[[T], bool] | None = None,
+    *,
+    budget: int = 50_000,
 ) -> ScanPage[T]:
     """Up to `size` records from position `start` (those `keep` accepts), and where the pages around start.
 
-    Without a filter this touches `size + 1` records (skipping to `start` happens in C); with one it stops as
-    soon as the page is full, so a search never reads a million users to show a hundred (the price: a full
-    filtered page offers a next page that may turn out empty).
+    Without a filter this touches `size + 1` records (skipping to `start` happens in C). With one it reads
+    at most `budget` records each way and stops as soon as the page is full, so no request reads a million
+    users: a full filtered page offers a next page that may turn out empty, and a scan that spent its
+    budget offers to continue where it stopped.
     """
     total = len(records)
     start = max(0, min(start, total))
@@ -163,18 +196,26 @@ def scan_page(
             start=start,
             next_start=start + size if len(window) > size else None,
             prev_start=max(0, start - size) if start > 0 else None,
+            scanned_to=start + len(window[:size]),
         )
-    # No look-ahead past a full page: finding "is there one more?" could mean reading the whole district.
-    ahead = _matching(islice(records.values(), start, None), start, keep, size)
+    ahead, read = _matching(islice(records.values(), start, start + budget), keep, size)
+    scanned_to = start + read
+    full = len(ahead) == size
+    cut_short = not full and scanned_to < total
     prev_start: int | None = None
     if start > 0:
         # Walk backwards from just before `start` to find where the previous page of matches begins.
-        behind_values = islice(reversed(records.values()), total - start, None)
-        behind = _matching(behind_values, 0, keep, size)
-        prev_start = start - 1 - behind[-1][0] if len(behind) == size else 0
+        behind_values = islice(reversed(records.values()), total - start, total - start + budget)
+        behind, behind_read = _matching(behind_values, keep, size)
+        if len(behind) == size:
+            prev_start = start - 1 - behind[-1][0]
+        else:
+            prev_start = max(0, start - behind_read) if behind_read < start else 0
     return ScanPage(
-        items=[value for _, value in ahead[:size]],
+        items=[value for _, value in ahead],
         start=start,
-        next_start=ahead[-1][0] + 1 if len(ahead) == size and ahead[-1][0] + 1 < total else None,
+        next_start=scanned_to if (full or cut_short) and scanned_to < total else None,
         prev_start=prev_start,
+        scanned_to=scanned_to,
+        cut_short=cut_short,
     )

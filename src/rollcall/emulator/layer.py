@@ -10,7 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from rollcall.domain.timestamps import Clock
-from rollcall.emulator.browser import browser_routes
+from rollcall.emulator.browser import SCAN_BUDGET, browser_routes
 from rollcall.emulator.directory import Directory
 from rollcall.emulator.faults import FaultMiddleware, FaultPlan, FaultPlanHolder, fault_routes
 from rollcall.emulator.identity import ApiVersion, MeDataType
@@ -36,6 +36,7 @@ def identity_layer(
     limit_clock: Clock | None = None,
     unversioned_me: ApiVersion = "v3.0",
     me_data_type: MeDataType = "role",
+    scan_budget: int = SCAN_BUDGET,
 ) -> IdentityLayer:
     """Everything this layer adds to an emulator over `directory`.
 
@@ -53,7 +54,7 @@ def identity_layer(
             unversioned_me=unversioned_me,
             me_data_type=me_data_type,
         ),
-        *browser_routes(directory),
+        *browser_routes(directory, scan_budget=scan_budget),
         *fault_routes(holder),
     ]
     middleware = [

@@ -22,7 +22,14 @@ from rollcall.domain.ids import is_object_id, object_id_time
 from rollcall.domain.paging import Link
 from rollcall.domain.timestamps import Clock, format_timestamp
 from rollcall.domain.user import User
-from rollcall.emulator.directory import Directory, Login, as_role_name, default_login_role, scan_page
+from rollcall.emulator.directory import (
+    Directory,
+    Login,
+    as_role_name,
+    default_login_role,
+    scan_page,
+    search_text,
+)
 from rollcall.emulator.id_token import encode_id_token, id_token_claims
 from rollcall.emulator.identity import ApiVersion, MeDataType, json_response, me_routes, resolve_grant
 from rollcall.emulator.oauth_pages import AuthorizeRequest, error_page, login_page
@@ -129,11 +136,7 @@ def _person_filter(role: str | None, query: str | None) -> tuple[str | None, str
 def _matches(user: User, role: str | None, needle: str) -> bool:
     if role is not None and getattr(user.roles, role) is None:
         return False
-    if not needle:
-        return True
-    name = user.name
-    haystack = " ".join(p for p in (name.first, name.middle, name.last, user.email, user.id) if p)
-    return needle in haystack.casefold()
+    return not needle or needle in search_text(user)
 
 
 async def _form(request: Request) -> dict[str, str]:
