@@ -78,7 +78,7 @@ def test_me_with_a_district_token_names_the_district() -> None:
     body = client.get("/v3.1/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert body == {
         "type": "district",
-        "data": {"id": fx.DISTRICT, "name": "Maple Unified"},
+        "data": {"id": fx.DISTRICT, "district": fx.DISTRICT, "type": "district", "name": "Maple Unified"},
         "links": [
             {"rel": "self", "uri": "/me"},
             {"rel": "canonical", "uri": f"/v3.1/districts/{fx.DISTRICT}"},

@@ -40,9 +40,12 @@ class MeResponse(msgspec.Struct):
 
 
 class DistrictMeData(msgspec.Struct):
-    """`/me` data of a district-app token: the district it reaches."""
+    """`/me` data of a district-app token: the district it reaches (`district` repeats the id, so readers of
+    the user shape still find one)."""
 
     id: str
+    district: str
+    type: str
     name: str
 
 
@@ -116,7 +119,7 @@ def me_district(district: District, version: ApiVersion) -> DistrictMeResponse:
     """`/me` of a district-app token."""
     return DistrictMeResponse(
         type="district",
-        data=DistrictMeData(id=district.id, name=district.name),
+        data=DistrictMeData(id=district.id, district=district.id, type="district", name=district.name),
         links=[Link("self", "/me"), Link("canonical", f"/{version}/districts/{district.id}")],
     )
 
