@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 
 import httpx
@@ -11,6 +12,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from rollcall.client import CleverClient
 from rollcall.emulator.faults import (
     FaultPlan,
     FaultPlanHolder,
@@ -213,3 +215,25 @@ def test_real_socket_reset_and_truncation_break_the_http_client() -> None:
             assert response.status_code == 200
             assert msgspec.json.decode(response.content)["type"] == "district"
     assert [c.fired for c in holder.report().counters] == [1, 1, 1]
+
+
+def test_rollcalls_client_retries_through_injected_failures_over_a_real_socket() -> None:
+    plan = parse_fault_plan(
+        [
+            "503@/v3.1/users:count=2",
+            "reset@/v3.1/users:count=1",
+            "truncate@/v3.1/users:count=1",
+            "429@/v3.1/users:count=1",
+        ]
+    )
+    app, found, holder = build(plan)
+    slept: list[float] = []
+    token = found.tokens.district_token(fx.DISTRICT)
+    with (
+        serve_in_thread(app) as base,
+        CleverClient(token, base_url=base, sleep=slept.append, rng=random.Random(0)) as client,
+    ):
+        users = list(client.iter_users())
+    assert {user.id for user in users} == {user.id for user in fx.people()}
+    assert [c.fired for c in holder.report().counters] == [2, 1, 1, 1]
+    assert len(slept) >= 5  # one pause per failed attempt

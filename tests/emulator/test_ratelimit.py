@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from starlette.testclient import TestClient
 
+from rollcall.client import CleverClient
 from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter
 from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.transport import SyncAsgiTransport
 from tests.emulator import identity_fixtures as fx
 
 # fx.START is 08:00:30 UTC, so the current window ends at 08:01:00.
@@ -109,3 +111,31 @@ def test_second_bucket_gives_the_comma_separated_multi_bucket_headers() -> None:
     refused = client.get("/v3.1/me", headers=bearer(found))
     assert refused.status_code == 429
     assert refused.headers["x-ratelimit-remaining"] == "1198, 0"  # the spent bucket is the one at 0
+
+
+def test_rollcalls_client_waits_for_the_window_reset_on_the_emulator_clock() -> None:
+    found = fx.state()
+    app, _ = fx.app(found, buckets=(Bucket(limit=2),))
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the client's pause moves the emulator's clock instead of waiting
+        slept.append(seconds)
+        found.advance_clock(dt.timedelta(seconds=seconds))
+
+    transport = SyncAsgiTransport(app)
+    try:
+        token = found.tokens.district_token(fx.DISTRICT)
+        with CleverClient(
+            token,
+            base_url="http://clever.test",
+            transport=transport,
+            clock=found.clock,
+            sleep=sleep,
+            page_size=2,
+        ) as client:
+            ids = [user.id for user in client.iter_users()]
+    finally:
+        transport.close()
+    assert sorted(ids) == sorted(u.id for u in fx.people())  # 3 pages of 2 with a limit of 2 per minute
+    assert slept
+    assert found.clock.now() >= fx.START + dt.timedelta(seconds=30)  # it waited into the next window
