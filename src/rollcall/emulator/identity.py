@@ -187,7 +187,7 @@ def login_of(grant: Grant, directory: Directory) -> Login | None:
     district_id, user = found
     role = as_role_name(grant.login_role or "")
     if role is None or role not in user.role_names():
-        # The person lost the role they logged in with; Clever keeps the token, so fall back.
+        # The person lost the role they logged in with: the token outlives roster changes, so fall back.
         role = default_login_role(user)
     return Login(district_id=district_id, user=user, role=role)
 
