@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import msgspec
+import pytest
 
 from tests.cli.run import SOURCES, run_rollcall
 from tests.emulator.district import DISTRICT, sample_snapshot
@@ -38,16 +39,23 @@ def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 30) -
     raise AssertionError("serve did not write its tokens file in time")
 
 
-def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: Path) -> None:
+@pytest.mark.parametrize("source", ["snapshot", "generated"])
+def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: Path, source: str) -> None:
     snapshot_file = tmp_path / "district.json"
     snapshot_file.write_bytes(msgspec.json.encode(sample_snapshot()))
     tokens_file = tmp_path / "tokens.json"
-    process = _start("--snapshot", str(snapshot_file), "--port", "0", "--tokens-file", str(tokens_file))
+    load = (
+        ["--snapshot", str(snapshot_file)]
+        if source == "snapshot"
+        else ["--generate-students", "20", "--seed", "3"]
+    )
+    process = _start(*load, "--port", "0", "--tokens-file", str(tokens_file))
     try:
         info = _wait_for(tokens_file, process)
         (district,) = info["districts"]  # type: ignore[misc]
-        assert district["id"] == DISTRICT
-        assert district["name"] == "Maple Unified"
+        if source == "snapshot":
+            assert district["id"] == DISTRICT
+            assert district["name"] == "Maple Unified"
         assert set(info) == {"base_url", "client_id", "client_secret", "districts"}
         deadline = time.monotonic() + 20
         while True:
@@ -60,11 +68,11 @@ def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: P
             except httpx.ConnectError:
                 assert time.monotonic() < deadline, "server never accepted connections"
                 time.sleep(0.05)
-        assert response.json()["data"][0]["data"]["id"] == DISTRICT
+        assert response.json()["data"][0]["data"]["id"] == district["id"]
     finally:
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=30)
-    assert f"district {DISTRICT}  Maple Unified  token {district['token']}" in stdout
+    assert f"district {district['id']}  {district['name']}  token {district['token']}" in stdout
     assert str(info["base_url"]) in stdout
     assert str(info["client_secret"]) in stdout
 
