@@ -4,11 +4,14 @@ person's v2.1 records agree with their v3 user."""
 from __future__ import annotations
 
 import httpx
+import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rollcall.domain.record import Name
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.emulator import Emulator
+from rollcall.emulator.feed import touched_by, version_changes
 from rollcall.emulator.index import V2_COLLECTION_OF_ROLE
 from tests.emulator.strategies import districts
 
@@ -63,3 +66,31 @@ def test_every_role_legacy_id_resolves_to_a_matching_v21_record(snapshot: Distri
                 if role in ("student", "teacher"):
                     assert v2["school"] == v3["roles"][role]["school"]
                     assert v2["name"] == v3["name"]
+
+
+@FAST
+@given(districts(), st.data())
+def test_diffing_only_what_v31_saw_change_gives_every_versions_full_diff(
+    snapshot: DistrictSnapshot, data: st.DataObject
+) -> None:
+    users = dict(snapshot.users)
+    for user_id in data.draw(st.lists(st.sampled_from(sorted(users)), max_size=3, unique=True)):
+        user = users[user_id]
+        action = data.draw(st.sampled_from(["drop", "rename", "relabel", "email"]))
+        if action == "drop":
+            del users[user_id]
+        elif action == "rename":
+            users[user_id] = msgspec.structs.replace(user, name=Name(first="New", last="Name"))
+        elif action == "email":
+            users[user_id] = msgspec.structs.replace(user, email="changed@x.org")
+        elif (teacher := user.roles.teacher) is not None:
+            relabeled = msgspec.structs.replace(teacher, legacy_id="f" * 24)
+            users[user_id] = msgspec.structs.replace(
+                user, roles=msgspec.structs.replace(user.roles, teacher=relabeled)
+            )
+    changed = msgspec.structs.replace(snapshot, users=users)
+    touched = touched_by(version_changes(snapshot, changed, "v3.1"), snapshot, changed)
+    for version in ("v2.1", "v3.0", "v3.1"):
+        assert version_changes(snapshot, changed, version, touched) == version_changes(
+            snapshot, changed, version
+        )
