@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final, TypeVar
 
 import msgspec
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -107,10 +108,11 @@ class ControlPlane:
         self.state = state
         self.lock = threading.Lock()
 
-    def _guarded(self, handler: Callable[[Request, bytes], Response]) -> Callable[[Request], object]:
+    def _guarded(
+        self, handler: Callable[[Request, bytes], Response]
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             body = await request.body()
-            from starlette.concurrency import run_in_threadpool
 
             def run() -> Response:
                 try:
