@@ -49,6 +49,7 @@ class SectionRow:
         "number",
         "period",
         "school",
+        "school_sis",
         "sis_id",
         "students",
         "subject",
@@ -56,10 +57,11 @@ class SectionRow:
         "term",
     )  # fmt: skip
 
-    def __init__(self, sis_id: str, line: int, school: str) -> None:
+    def __init__(self, sis_id: str, line: int, school: str, school_sis: str) -> None:
         self.sis_id = sis_id
         self.line = line
-        self.school = school  # the school's id (not its School_id)
+        self.school = school  # the school's id ("" when its School_id is unknown)
+        self.school_sis = school_sis  # its School_id
         self.teachers: list[str] = []  # Teacher_id values, primary first
         self.students: list[str] = []  # student user ids, in enrollments.csv order
         self.name = ""
@@ -75,7 +77,7 @@ class SectionRow:
 class ContactRow:
     """One contact person (keyed by Clever's contact identity) and the students it is tied to."""
 
-    __slots__ = ("email", "key", "line", "name", "phone", "phone_type", "relationships", "sis_id")
+    __slots__ = ("email", "key", "kinds", "line", "name", "phone", "phone_type", "sis_id", "students")
 
     def __init__(self, key: str, line: int, sis_id: str, name: str, email: str, phone: str, phone_type: str):
         self.key = key
@@ -85,7 +87,10 @@ class ContactRow:
         self.email = email
         self.phone = phone
         self.phone_type = phone_type
-        self.relationships: list[tuple[str, str, str]] = []  # (student user id, relationship, type)
+        # Parallel lists (a membership test on `students` stays in C): each student's user id, and the
+        # (relationship, type) of this contact to it.
+        self.students: list[str] = []
+        self.kinds: list[tuple[str, str]] = []
 
 
 class RosterBuild:

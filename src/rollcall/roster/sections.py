@@ -4,6 +4,7 @@ lists of student ids, with no per-row objects."""
 
 from __future__ import annotations
 
+import csv
 import sys
 
 from rollcall.domain.district import Course, Section, Term
@@ -29,7 +30,7 @@ def read_sections(table: Table, build: RosterBuild) -> None:
     check_schools = "schools.csv" in build.usable
     check_teachers = "teachers.csv" in build.usable
     for row in table.rows():
-        if not table.check_row(row):
+        if not table.check_row(row, table.line):
             continue
         line = table.line
         school_sis, sis_id = head(row)
@@ -42,7 +43,7 @@ def read_sections(table: Table, build: RosterBuild) -> None:
         school = build.school_ids.get(school_sis)
         if school is None and check_schools:
             log.error(name, line, "School_id", f"section {sis_id} is at unknown school {school_sis}")
-        section = SectionRow(sys.intern(sis_id), line, school or "")
+        section = SectionRow(sys.intern(sis_id), line, school or "", sys.intern(school_sis))
         for column, teacher in zip(("Teacher_id", *CO_TEACHER_COLUMNS), teachers_of(row), strict=True):
             if not teacher:
                 continue
@@ -106,62 +107,66 @@ def _term(
 
 
 def read_enrollments(table: Table, build: RosterBuild) -> None:
-    """Put every student of `table` into its section's list of student ids."""
-    sections, student_ids, school_ids = build.sections, build.student_ids, build.school_ids
-    log, name = build.log, table.name
-    check_sections = "sections.csv" in build.usable
-    check_students = "students.csv" in build.usable
-    check_schools = "schools.csv" in build.usable
+    """Put every student of `table` into its section's list of student ids. The hot loop: two dict lookups and
+    one append per row; anything unusual goes to `_enrollment_problems`."""
+    sections_get, students_get = build.sections.get, build.student_ids.get
+    reader, width = table.reader, table.width
     school_at, section_at, student_at = (
         table.index("School_id"), table.index("Section_id"), table.index("Student_id"),
     )  # fmt: skip
-    for row in table.rows():
-        school_sis, section_sis, student_sis = row[school_at], row[section_at], row[student_at]
-        section = sections.get(section_sis)
-        student = student_ids.get(student_sis)
-        if section is None or student is None or school_ids.get(school_sis) != section.school:
-            _enrollment_problems(
-                table, log, name, row, section, student, check_sections, check_students, check_schools, build
-            )
-            if section is None or student is None:
+    rows = 0
+    last = reader.line_num
+    while True:
+        try:
+            for row in reader:
+                line = last + 1
+                last = reader.line_num
+                if len(row) != width:
+                    table.wrong_width(row, line)
+                    continue
+                rows += 1
+                section = sections_get(row[section_at])
+                student = students_get(row[student_at])
+                if section is None or student is None or row[school_at] != section.school_sis:
+                    _enrollment_problems(table, build, [*row, ""], line, section, student)
+                    if section is None or student is None:
+                        continue
+                section.students.append(student)
+        except csv.Error as error:
+            if table.invalid_csv(error, last):
+                last = reader.line_num
                 continue
-        section.students.append(student)
+        break
+    table.finish(rows)
 
 
 def _enrollment_problems(
     table: Table,
-    log: ProblemLog,
-    name: str,
+    build: RosterBuild,
     row: list[str],
+    line: int,
     section: SectionRow | None,
     student: str | None,
-    check_sections: bool,
-    check_students: bool,
-    check_schools: bool,
-    build: RosterBuild,
 ) -> None:
     """The slow path of `read_enrollments`: say what is wrong with one row."""
-    line = table.line
-    if not table.check_row(row):
+    log, name = build.log, table.name
+    if not table.check_row(row, line):
         return
     school_sis, section_sis, student_sis = (
         row[table.index("School_id")], row[table.index("Section_id")], row[table.index("Student_id")],
     )  # fmt: skip
-    if section is None and check_sections:
+    if section is None and "sections.csv" in build.usable:
         log.error(name, line, "Section_id", f"enrollment names unknown section {section_sis}")
-    if student is None and check_students:
+    if student is None and "students.csv" in build.usable:
         log.error(name, line, "Student_id", f"enrollment names unknown student {student_sis}")
-    school = build.school_ids.get(school_sis)
-    if school is None:
-        if check_schools:
+    if school_sis not in build.school_ids:
+        if "schools.csv" in build.usable:
             log.error(name, line, "School_id", f"enrollment names unknown school {school_sis}")
-    elif section is not None and school != section.school:
+    elif section is not None and school_sis != section.school_sis:
         log.warning(
-            name,
-            line,
-            "School_id",
+            name, line, "School_id",
             f"section {section_sis} is not at school {school_sis}; the section's school counts",
-        )
+        )  # fmt: skip
 
 
 def dedupe_enrollments(build: RosterBuild) -> set[str]:
