@@ -74,6 +74,19 @@ class SectionRow:
         self.term: str | None = None
 
 
+class StudentEntry:
+    """A student of students.csv and, as enrollments.csv is read, the school of its sections: recorded in the
+    enrollment loop itself so that millions of enrollments need no second pass to find primary schools."""
+
+    __slots__ = ("id", "school", "several", "user")
+
+    def __init__(self, user: User) -> None:
+        self.id = user.id
+        self.user = user
+        self.school: str | None = None  # the school id of its sections while they share one
+        self.several = False  # its sections are at several schools
+
+
 class ContactRow:
     """One contact person (keyed by Clever's contact identity) and the students it is tied to."""
 
@@ -109,7 +122,7 @@ class RosterBuild:
         self.sections: dict[str, SectionRow] = {}
         self.courses: dict[str, Course] = {}  # course id -> Course
         self.terms: dict[str, Term] = {}  # term id -> Term
-        self.student_ids: dict[str, str] = {}  # Student_id -> user id
+        self.student_ids: dict[str, StudentEntry] = {}  # Student_id -> its entry
         self.students: dict[str, User] = {}  # user id -> User (primary school still the file's)
         self.contacts: dict[str, ContactRow] = {}  # contact identity key -> contact
         self.teacher_users: dict[str, str] = {}  # Teacher_id -> v3 user id (after the merge)

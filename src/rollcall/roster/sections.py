@@ -8,7 +8,7 @@ import csv
 import sys
 
 from rollcall.domain.district import Course, Section, Term
-from rollcall.roster.build import RosterBuild, SectionRow
+from rollcall.roster.build import RosterBuild, SectionRow, StudentEntry
 from rollcall.roster.columns import CO_TEACHER_COLUMNS
 from rollcall.roster.identity import T0_STAMP
 from rollcall.roster.problem import ProblemLog
@@ -43,7 +43,7 @@ def read_sections(table: Table, build: RosterBuild) -> None:
         school = build.school_ids.get(school_sis)
         if school is None and check_schools:
             log.error(name, line, "School_id", f"section {sis_id} is at unknown school {school_sis}")
-        section = SectionRow(sys.intern(sis_id), line, school or "", sys.intern(school_sis))
+        section = SectionRow(sis_id, line, school or "", sys.intern(school_sis))
         for column, teacher in zip(("Teacher_id", *CO_TEACHER_COLUMNS), teachers_of(row), strict=True):
             if not teacher:
                 continue
@@ -131,7 +131,13 @@ def read_enrollments(table: Table, build: RosterBuild) -> None:
                     _enrollment_problems(table, build, [*row, ""], line, section, student)
                     if section is None or student is None:
                         continue
-                section.students.append(student)
+                school, known = section.school, student.school
+                if known is not school:  # ids of one school are one object: usually decided by identity
+                    if known is None:
+                        student.school = school
+                    elif known != school:
+                        student.several = True
+                section.students.append(student.id)
         except csv.Error as error:
             if table.invalid_csv(error, last):
                 last = reader.line_num
@@ -146,7 +152,7 @@ def _enrollment_problems(
     row: list[str],
     line: int,
     section: SectionRow | None,
-    student: str | None,
+    student: StudentEntry | None,
 ) -> None:
     """The slow path of `read_enrollments`: say what is wrong with one row."""
     log, name = build.log, table.name

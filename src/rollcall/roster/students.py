@@ -5,14 +5,13 @@ person tied to several students is one user with one relationship per student.""
 from __future__ import annotations
 
 import csv
-import sys
 from typing import Final
 
 import msgspec
 
 from rollcall.domain.record import Credentials, Location, Name
 from rollcall.domain.user import Contact, Roles, Student, StudentRelationship, User
-from rollcall.roster.build import ContactRow, RosterBuild
+from rollcall.roster.build import ContactRow, RosterBuild, StudentEntry
 from rollcall.roster.columns import CONTACT_COLUMNS
 from rollcall.roster.identity import T0_STAMP, T1_STAMP, contact_key
 from rollcall.roster.table import Table
@@ -97,11 +96,9 @@ class _StudentRow:
             wire_dob = None
         if email and (problem := email_problem(email)) is not None:
             log.error(name, line, "Student_email", problem)
-        user_id = build.student_ids.get(sis_id)
-        new = user_id is None
-        if user_id is None:
-            sis_id = sys.intern(sis_id)
-            user_id = ids.student(sis_id)
+        entry = build.student_ids.get(sis_id)
+        new = entry is None
+        user_id = ids.student(sis_id) if entry is None else entry.id
         user = User(
             id=user_id,
             district=district,
@@ -124,7 +121,7 @@ class _StudentRow:
             ),
         )  # fmt: skip
         if new:
-            build.student_ids[sis_id] = user_id
+            build.student_ids[sis_id] = StudentEntry(user)
             build.students[user_id] = user
         elif user != build.students[user_id]:
             columns = _differing_columns(build.students[user_id], user)
