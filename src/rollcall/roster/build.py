@@ -75,16 +75,24 @@ class SectionRow:
 
 
 class StudentEntry:
-    """A student of students.csv and, as enrollments.csv is read, the school of its sections: recorded in the
-    enrollment loop itself so that millions of enrollments need no second pass to find primary schools."""
+    """A student of students.csv (its user's `school` is the file's until the primary school is chosen) and,
+    as enrollments.csv is read, the school of its sections: noted in the enrollment loop itself so that
+    millions of enrollments need no second pass to find primary schools."""
 
-    __slots__ = ("id", "school", "several", "user")
+    __slots__ = ("contacts", "id", "school", "several", "user")
 
     def __init__(self, user: User) -> None:
         self.id = user.id
         self.user = user
+        self.contacts = 0  # contacts tied to it so far
         self.school: str | None = None  # the school id of its sections while they share one
         self.several = False  # its sections are at several schools
+
+    @property
+    def sis_id(self) -> str:
+        """Its Student_id."""
+        role = self.user.roles.student
+        return role.sis_id if role is not None else ""
 
 
 class ContactRow:
@@ -123,6 +131,5 @@ class RosterBuild:
         self.courses: dict[str, Course] = {}  # course id -> Course
         self.terms: dict[str, Term] = {}  # term id -> Term
         self.student_ids: dict[str, StudentEntry] = {}  # Student_id -> its entry
-        self.students: dict[str, User] = {}  # user id -> User (primary school still the file's)
         self.contacts: dict[str, ContactRow] = {}  # contact identity key -> contact
         self.teacher_users: dict[str, str] = {}  # Teacher_id -> v3 user id (after the merge)

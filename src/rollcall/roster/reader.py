@@ -141,7 +141,9 @@ def _assemble(build: RosterBuild, name: str) -> tuple[DistrictSnapshot, dict[str
     employees = build_employee_users(build, teacher_schools(build))
     sections = build_sections(build)
     contacts = build_contact_users(build)
-    users: dict[str, User] = {**build.students, **employees, **contacts}
+    users: dict[str, User] = {entry.id: entry.user for entry in build.student_ids.values()}
+    users.update(employees)
+    users.update(contacts)
     district = District(
         id=build.district_id,
         name=name,
@@ -153,7 +155,7 @@ def _assemble(build: RosterBuild, name: str) -> tuple[DistrictSnapshot, dict[str
         district_contact=_district_contact(build, employees),
     )
     by_roles = Counter(role_key(user.role_names()) for user in employees.values())
-    by_roles.update({"student": len(build.students), "contact": len(contacts)})
+    by_roles.update({"student": len(build.student_ids), "contact": len(contacts)})
     snapshot = DistrictSnapshot(
         district=district,
         schools=build.schools,

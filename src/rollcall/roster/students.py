@@ -74,15 +74,29 @@ class _StudentRow:
         self.build = build
         self.values_of = table.getter(*STUDENT_COLUMNS)
         self.contact_of = table.getter(*CONTACT_COLUMNS)
-        self.contact_counts: dict[str, int] = {}
+        self.previous_values: tuple[str, ...] = ()
+        self.previous_entry: StudentEntry | None = None
 
     def read(self, row: list[str], line: int) -> None:
         """Add the student and the contact of `row`, which starts on `line`."""
+        values = self.values_of(row)
+        entry = self.previous_entry
+        # A student's rows usually follow each other: when only the contact cells changed, the student part
+        # was checked on the row before.
+        if entry is None or values != self.previous_values:
+            entry = self._student(values, line)
+            self.previous_values, self.previous_entry = values, entry
+        contact = self.contact_of(row)
+        if contact != NO_CONTACT:
+            _add_contact(self.table, self.build, contact, line, entry)
+
+    def _student(self, values: tuple[str, ...], line: int) -> StudentEntry:
+        """The entry of the student these cells describe: new, or the existing one they must agree with."""
         table, build = self.table, self.build
         log, name, ids, district = build.log, table.name, build.ids, build.district_id
         (school_sis, sis_id, number, state_id, last, middle, first, grade, gender, graduation_year, dob, race,
          hispanic, home_language, ell, frl, iep, street, city, state, zip_code, email,
-         username) = self.values_of(row)  # fmt: skip
+         username) = values  # fmt: skip
         school = build.school_ids.get(school_sis)
         if school is None:
             if "schools.csv" in build.usable:
@@ -97,7 +111,6 @@ class _StudentRow:
         if email and (problem := email_problem(email)) is not None:
             log.error(name, line, "Student_email", problem)
         entry = build.student_ids.get(sis_id)
-        new = entry is None
         user_id = ids.student(sis_id) if entry is None else entry.id
         user = User(
             id=user_id,
@@ -120,19 +133,16 @@ class _StudentRow:
                 )
             ),
         )  # fmt: skip
-        if new:
-            build.student_ids[sis_id] = StudentEntry(user)
-            build.students[user_id] = user
-        elif user != build.students[user_id]:
-            columns = _differing_columns(build.students[user_id], user)
+        if entry is None:
+            entry = build.student_ids[sis_id] = StudentEntry(user)
+        elif user != entry.user:
+            columns = _differing_columns(entry.user, user)
             log.error(
                 name, line, columns[0] if columns else None,
                 f"student {sis_id} is repeated with different {', '.join(columns) or 'values'}; rows of one "
                 "student may differ only in the Contact_* columns",
             )  # fmt: skip
-        contact = self.contact_of(row)
-        if contact != NO_CONTACT:
-            _add_contact(table, build, contact, line, sis_id, user_id, self.contact_counts)
+        return entry
 
 
 def _differing_columns(old: User, new: User) -> list[str]:
@@ -155,19 +165,18 @@ def _add_contact(
     build: RosterBuild,
     values: tuple[str, ...],
     line: int,
-    student_sis: str,
-    student_id: str,
-    counts: dict[str, int],
+    student: StudentEntry,
 ) -> None:
     """Tie the contact named by this row's Contact_* cells to the student."""
     relationship, kind, name, phone, phone_type, email, sis_id = values
     log, file = build.log, table.name
+    student_id = student.id
     if not name:
         log.warning(
             file,
             line,
             "Contact_name",
-            f"student {student_sis} has contact columns but no Contact_name; no contact",
+            f"student {student.sis_id} has contact columns but no Contact_name; no contact",
         )
         return
     if email and (problem := email_problem(email)) is not None:
@@ -180,7 +189,7 @@ def _add_contact(
     else:
         if student_id in contact.students:
             log.warning(
-                file, line, "Contact_name", f"contact {name!r} is listed again for student {student_sis}"
+                file, line, "Contact_name", f"contact {name!r} is listed again for student {student.sis_id}"
             )
             return
         same = (contact.name, contact.email.lower(), contact.phone, contact.phone_type)
@@ -190,12 +199,11 @@ def _add_contact(
                 f"contact {name!r} differs from the same contact on line {contact.line}; "
                 f"keeping line {contact.line}",
             )  # fmt: skip
-    count = counts.get(student_sis, 0) + 1
-    counts[student_sis] = count
+    student.contacts = count = student.contacts + 1
     if count > MAX_CONTACTS_PER_STUDENT:
         log.error(
             file, line, "Contact_name",
-            f"student {student_sis} has more than {MAX_CONTACTS_PER_STUDENT} contacts "
+            f"student {student.sis_id} has more than {MAX_CONTACTS_PER_STUDENT} contacts "
             f"(contact {count}: {name!r})",
         )  # fmt: skip
         return
