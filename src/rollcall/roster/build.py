@@ -129,6 +129,8 @@ class RosterBuild:
         self.district_admins: dict[str, EmployeeRow] = {}
         self.sections: dict[str, SectionRow] = {}
         self.courses: dict[str, Course] = {}  # course id -> Course
+        self.course_ids: dict[tuple[str, str], str] = {}  # (Course_name, Course_number) -> course id
+        self.term_ids: dict[tuple[str, str, str], str] = {}  # clean (Term_name, Term_start, Term_end) -> id
         self.terms: dict[str, Term] = {}  # term id -> Term
         self.student_ids: dict[str, StudentEntry] = {}  # Student_id -> its entry
         self.contacts: dict[str, ContactRow] = {}  # contact identity key -> contact

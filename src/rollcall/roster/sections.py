@@ -44,15 +44,11 @@ def read_sections(table: Table, build: RosterBuild) -> None:
         if school is None and check_schools:
             log.error(name, line, "School_id", f"section {sis_id} is at unknown school {school_sis}")
         section = SectionRow(sis_id, line, school or "", sys.intern(school_sis))
-        for column, teacher in zip(("Teacher_id", *CO_TEACHER_COLUMNS), teachers_of(row), strict=True):
-            if not teacher:
-                continue
-            if teacher in section.teachers:
-                log.warning(name, line, column, f"teacher {teacher} is listed twice in section {sis_id}")
-            elif check_teachers and teacher not in build.teachers:
-                log.error(name, line, column, f"section {sis_id} names unknown teacher {teacher}")
-            else:
-                section.teachers.append(teacher)
+        teachers = [teacher for teacher in teachers_of(row) if teacher]
+        if len(teachers) == 1 and (teachers[0] in build.teachers or not check_teachers):
+            section.teachers = teachers  # the usual section: one known teacher
+        else:
+            _add_teachers(build, section, teachers_of(row), name, check_teachers)
         (section.name, section.number, section.grade, course_name, course_number, section.period,
          section.subject, term_name, term_start, term_end) = values_of(row)  # fmt: skip
         section.course_name = course_name
@@ -70,10 +66,28 @@ def read_sections(table: Table, build: RosterBuild) -> None:
         build.sections[section.sis_id] = section
 
 
+def _add_teachers(
+    build: RosterBuild, section: SectionRow, cells: tuple[str, ...], file: str, check_teachers: bool
+) -> None:
+    """Add a section's teachers column by column, naming unknown and repeated ones."""
+    log, line, sis_id = build.log, section.line, section.sis_id
+    for column, teacher in zip(("Teacher_id", *CO_TEACHER_COLUMNS), cells, strict=True):
+        if not teacher:
+            continue
+        if teacher in section.teachers:
+            log.warning(file, line, column, f"teacher {teacher} is listed twice in section {sis_id}")
+        elif check_teachers and teacher not in build.teachers:
+            log.error(file, line, column, f"section {sis_id} names unknown teacher {teacher}")
+        else:
+            section.teachers.append(teacher)
+
+
 def _course(build: RosterBuild, course_name: str, number: str) -> str:
     """The id of the course with this name and number, created on first sight."""
-    course_id = build.ids.course(f"{course_name}\x1f{number}")
-    if course_id not in build.courses:
+    course_id = build.course_ids.get((course_name, number))
+    if course_id is None:
+        course_id = build.ids.course(f"{course_name}\x1f{number}")
+        build.course_ids[course_name, number] = course_id
         build.courses[course_id] = Course(
             id=course_id, district=build.district_id, name=course_name, number=number or None
         )
@@ -84,6 +98,9 @@ def _term(
     build: RosterBuild, log: ProblemLog, file: str, line: int, term_name: str, start: str, end: str
 ) -> str | None:
     """The id of the term with this name and dates, created on first sight; None when a date is malformed."""
+    term_id = build.term_ids.get((term_name, start, end))
+    if term_id is not None:  # only cells that made a term without any problem are remembered
+        return term_id
     start_date = parse_term_date(start) if start else ""
     end_date = parse_term_date(end) if end else ""
     if start_date is None:
@@ -92,9 +109,11 @@ def _term(
         log.error(file, line, "Term_end", date_problem("Term_end", end))
     if start_date is None or end_date is None:
         return None
+    term_id = build.ids.term(f"{term_name}\x1f{start_date}\x1f{end_date}")
     if start_date and end_date and start_date > end_date:
         log.warning(file, line, "Term_end", f"term {term_name!r} ends ({end}) before it starts ({start})")
-    term_id = build.ids.term(f"{term_name}\x1f{start_date}\x1f{end_date}")
+    else:
+        build.term_ids[term_name, start, end] = term_id
     if term_id not in build.terms:
         build.terms[term_id] = Term(
             id=term_id,
