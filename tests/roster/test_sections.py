@@ -134,5 +134,6 @@ def test_term_problems_are_reported_on_every_row_that_has_them(tmp_path: Path) -
         "S1,SEC4,T1,,,,,,,,,Fall,13/01/2024,\n",
         "S1,SEC1,1001\nS1,SEC2,1001\nS1,SEC3,1001\nS1,SEC4,1001\n",
     )
-    assert [(warning.line, warning.column) for warning in report.warnings] == [(2, "Term_end"), (3, "Term_end")]
+    warnings = [(warning.line, warning.column) for warning in report.warnings]
+    assert warnings == [(2, "Term_end"), (3, "Term_end")]
     assert [(error.line, error.column) for error in report.errors] == [(4, "Term_start"), (5, "Term_start")]
