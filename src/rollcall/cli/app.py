@@ -19,6 +19,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
 app.add_typer(roster_app, name="roster")
 
 
