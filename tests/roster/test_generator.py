@@ -356,7 +356,7 @@ def test_a_path_that_is_a_file_or_under_a_file_is_refused(tmp_path: Path) -> Non
     blocker.write_text("x")
     with pytest.raises(UsageError, match="not a directory"):
         generate_roster(blocker, students=10, seed=1)
-    with pytest.raises(UsageError, match="cannot create"):
+    with pytest.raises(UsageError, match="cannot use"):
         generate_roster(blocker / "district", students=10, seed=1)
 
 
@@ -377,3 +377,10 @@ def test_progress_reports_students_done_up_to_the_total(tmp_path: Path) -> None:
     assert done == sorted(done)
     assert done[-1] == 2500
     assert not list(tmp_path.glob(f"*{PARTIAL_SUFFIX}"))
+
+
+def test_a_file_that_cannot_be_opened_is_a_usage_error_and_leaves_no_partial_files(tmp_path: Path) -> None:
+    (tmp_path / f".enrollments.csv{PARTIAL_SUFFIX}").mkdir()  # in the way of one temporary file
+    with pytest.raises(UsageError, match="cannot write the roster"):
+        generate_roster(tmp_path, students=20, seed=1, force=True)
+    assert [p.name for p in tmp_path.iterdir()] == [f".enrollments.csv{PARTIAL_SUFFIX}"]
