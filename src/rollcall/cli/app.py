@@ -8,6 +8,7 @@ import sys
 import typer
 
 from rollcall.cli.console import err
+from rollcall.cli.demo import demo
 from rollcall.cli.roster import app as roster_app
 from rollcall.errors import RollcallError
 
@@ -19,8 +20,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-
 app.add_typer(roster_app, name="roster")
+app.command("demo")(demo)
 
 
 @app.command()

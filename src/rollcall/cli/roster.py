@@ -1,5 +1,4 @@
-"""`rollcall roster …`: look at an SFTP roster directory (Clever's CSV files) before serving or syncing it,
-or generate a synthetic one (`generate`, in `roster_generate`)."""
+"""`rollcall roster …`: read, check and generate SFTP roster directories in Clever's CSV format."""
 
 from __future__ import annotations
 
@@ -17,11 +16,10 @@ from rollcall.errors import RosterInvalid
 from rollcall.roster import RosterCounts, RosterReport, read_roster
 
 app = typer.Typer(
-    help="Read, check and generate Clever SFTP roster directories.",
+    help="Read, check and generate SFTP roster directories in Clever's CSV format.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.command("generate")(generate)
 
 SeedOption = Annotated[str, typer.Option("--seed", help="Namespace of the derived ids.")]
 DistrictNameOption = Annotated[
@@ -103,3 +101,6 @@ def _records_table(directory: Path, counts: RosterCounts) -> Table:
     for label, count in rows:
         table.add_row(label, f"{count:,}")
     return table
+
+
+app.command("generate")(generate)

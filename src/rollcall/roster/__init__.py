@@ -1,6 +1,6 @@
-"""Building a district snapshot from an SFTP roster directory (Clever's CSV columns) with Clever's identity
-rules: employees merge by e-mail, students and contacts never merge, every role keeps its v2 id; and
-generating seeded synthetic roster directories of any size (`generate_roster`)."""
+"""Clever SFTP rosters: reading a directory into a district snapshot with Clever's identity rules
+(employees merge by e-mail, students and contacts never merge, every role keeps its v2 id), and generating
+synthetic ones."""
 
 from rollcall.roster.counts import RosterCounts
 from rollcall.roster.generator import GenerationSummary, generate_roster
