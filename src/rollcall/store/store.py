@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Final, TypeVar, cast
 
 import msgspec
@@ -17,7 +17,7 @@ from rollcall.domain.district import District, Section
 from rollcall.domain.user import RoleName, User
 from rollcall.store import census
 from rollcall.store import engine as engines
-from rollcall.store.failure import translated
+from rollcall.store.failure import DRIVER_ERRORS, translated
 from rollcall.store.revision import ensure_revision
 from rollcall.store.schema import districts, sections, sync_checkpoints, sync_runs, user_roles, users
 from rollcall.store.transaction import StoreTransaction
@@ -105,7 +105,8 @@ class Store:
             try:
                 yield StoreTransaction(connection, self._writer(connection), where=self.where)
             except BaseException:
-                with translated("roll back", where=self.where):
+                # A failed rollback (dead connection) must not hide the error that caused it.
+                with suppress(*DRIVER_ERRORS):
                     outer.rollback()
                 raise
             with translated("commit", where=self.where):
