@@ -25,7 +25,7 @@ from rollcall.store.values import Checkpoint, SyncRun
 from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
 
 PAGE_SIZE: Final = 5_000
-_MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one migrating process per PostgreSQL database at a time
+_MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one process at a time migrates a PostgreSQL schema
 T = TypeVar("T", User, Section, District)
 
 
@@ -61,7 +61,8 @@ class Store:
                 connection.begin(),
             ):
                 if connection.dialect.name == "postgresql":
-                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+                    schema_key = sa.func.hashtext(sa.func.current_schema())
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK, schema_key)))
                 ensure_revision(connection, migrate=migrate, where=where)
         except BaseException:
             engine.dispose()
