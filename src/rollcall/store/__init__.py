@@ -9,7 +9,7 @@ Public API (names are stable; sync and migrate code against them):
         tx.upsert_schools(schools, run_id=run_id)          # also upsert_terms, upsert_courses → rows written
         tx.upsert_sections(sections, run_id=run_id)        # replaces section_teachers / section_students
         tx.upsert_users(users, run_id=run_id)              # replaces roles, role schools, relationships
-        tx.delete("users", user_id, at=…)                  # soft delete (an event's users.deleted) → bool
+        tx.delete("users", user_id, at=…)                  # soft delete (users.deleted) → bool; RECORD_TYPES
         tx.sweep(district_id, run_id=run_id, at=…)         # soft-delete what run_id did not see → {table: n}
         tx.save_checkpoint(Checkpoint(…))                  # commits with the data it covers
         tx.finish_run(run_id, at=…, counts={…})            # status="succeeded" | "failed"
@@ -29,8 +29,18 @@ On PostgreSQL, pick a schema with the URL's libpq options, e.g.
 """
 
 from rollcall.store.engine import DEFAULT_URL
+from rollcall.store.schema import RECORD_TYPES
 from rollcall.store.store import Store
 from rollcall.store.transaction import StoreTransaction
 from rollcall.store.values import Checkpoint, RunKind, RunStatus, SyncRun
 
-__all__ = ["DEFAULT_URL", "Checkpoint", "RunKind", "RunStatus", "Store", "StoreTransaction", "SyncRun"]
+__all__ = [
+    "DEFAULT_URL",
+    "RECORD_TYPES",
+    "Checkpoint",
+    "RunKind",
+    "RunStatus",
+    "Store",
+    "StoreTransaction",
+    "SyncRun",
+]
