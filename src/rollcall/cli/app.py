@@ -8,6 +8,8 @@ import sys
 import typer
 
 from rollcall.cli.console import err
+from rollcall.cli.demo import demo
+from rollcall.cli.roster import app as roster_app
 from rollcall.errors import RollcallError
 
 app = typer.Typer(
@@ -17,6 +19,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+app.add_typer(roster_app, name="roster")
+app.command("demo")(demo)
 
 
 @app.command()

@@ -1,0 +1,208 @@
+"""students.csv → student users and contact users. A student may span several rows, one per contact; only
+the Contact_* columns may differ between them. Contacts never merge with anyone but themselves: one contact
+person tied to several students is one user with one relationship per student."""
+
+from __future__ import annotations
+
+import sys
+from typing import Final
+
+import msgspec
+
+from rollcall.domain.record import Credentials, Location, Name
+from rollcall.domain.user import Contact, Roles, Student, StudentRelationship, User
+from rollcall.roster.build import ContactRow, RosterBuild
+from rollcall.roster.columns import CONTACT_COLUMNS
+from rollcall.roster.identity import T0_STAMP, T1_STAMP, contact_key
+from rollcall.roster.table import Table
+from rollcall.roster.values import date_problem, email_problem, parse_dob
+
+MAX_CONTACTS_PER_STUDENT: Final = 5
+
+STUDENT_COLUMNS: Final = (
+    "School_id", "Student_id", "Student_number", "State_id", "Last_name", "Middle_name", "First_name",
+    "Grade", "Gender", "Graduation_year", "DOB", "Race", "Hispanic_Latino", "Home_language", "Ell_status",
+    "Frl_status", "IEP_status", "Student_street", "Student_city", "Student_state", "Student_zip",
+    "Student_email", "Username",
+)  # fmt: skip
+
+# Which column each field of a student user comes from, to name the columns two rows disagree on.
+_FIELD_COLUMNS: Final = {
+    "school": "School_id", "student_number": "Student_number", "state_id": "State_id", "last": "Last_name",
+    "middle": "Middle_name", "first": "First_name", "grade": "Grade", "gender": "Gender",
+    "graduation_year": "Graduation_year", "dob": "DOB", "race": "Race",
+    "hispanic_ethnicity": "Hispanic_Latino",
+    "home_language": "Home_language", "ell_status": "Ell_status", "frl_status": "Frl_status",
+    "iep_status": "IEP_status", "address": "Student_street", "city": "Student_city", "state": "Student_state",
+    "zip": "Student_zip", "email": "Student_email", "district_username": "Username",
+}  # fmt: skip
+
+
+def read_students(table: Table, build: RosterBuild) -> None:
+    """Add every student (and every contact) of `table` to `build`."""
+    values_of = table.getter(*STUDENT_COLUMNS)
+    contact_of = table.getter(*CONTACT_COLUMNS)
+    has_contacts = any(table.has(column) for column in CONTACT_COLUMNS)
+    log, name, ids, district = build.log, table.name, build.ids, build.district_id
+    school_ids, student_ids, students = build.school_ids, build.student_ids, build.students
+    check_schools = "schools.csv" in build.usable
+    contact_counts: dict[str, int] = {}
+    for row in table.rows():
+        if not table.check_row(row):
+            continue
+        line = table.line
+        (school_sis, sis_id, number, state_id, last, middle, first, grade, gender, graduation_year, dob, race,
+         hispanic, home_language, ell, frl, iep, street, city, state, zip_code, email,
+         username) = values_of(row)  # fmt: skip
+        school = school_ids.get(school_sis)
+        if school is None:
+            if check_schools:
+                log.error(name, line, "School_id", f"student {sis_id} is at unknown school {school_sis}")
+            school = ""
+        if dob:
+            wire_dob = parse_dob(dob)
+            if wire_dob is None:
+                log.error(name, line, "DOB", date_problem("DOB", dob))
+        else:
+            wire_dob = None
+        if email and (problem := email_problem(email)) is not None:
+            log.error(name, line, "Student_email", problem)
+        user_id = student_ids.get(sis_id)
+        new = user_id is None
+        if user_id is None:
+            sis_id = sys.intern(sis_id)
+            user_id = ids.student(sis_id)
+        user = User(
+            id=user_id,
+            district=district,
+            name=Name(first=first, middle=middle or None, last=last),
+            email=email or None,
+            created=T0_STAMP,
+            last_modified=T0_STAMP,
+            roles=Roles(
+                student=Student(
+                    sis_id=sis_id, school=school, student_number=number or None, state_id=state_id or None,
+                    credentials=Credentials(district_username=username) if username else None,
+                    dob=wire_dob, gender=gender or None, grade=grade or None,
+                    graduation_year=graduation_year or None, race=race or None,
+                    hispanic_ethnicity=hispanic or None, ell_status=ell or None,
+                    location=Location(address=street or None, city=city or None, state=state or None,
+                                      zip=zip_code or None)
+                    if street or city or state or zip_code else None,
+                    home_language=home_language or None, frl_status=frl or None, iep_status=iep or None,
+                )
+            ),
+        )  # fmt: skip
+        if new:
+            student_ids[sis_id] = user_id
+            students[user_id] = user
+        elif user != students[user_id]:
+            columns = _differing_columns(students[user_id], user)
+            log.error(
+                name, line, columns[0] if columns else None,
+                f"student {sis_id} is repeated with different {', '.join(columns) or 'values'}; rows of one "
+                "student may differ only in the Contact_* columns",
+            )  # fmt: skip
+        if has_contacts:
+            _add_contact(table, build, contact_of(row), sis_id, user_id, contact_counts)
+
+
+def _differing_columns(old: User, new: User) -> list[str]:
+    """The students.csv columns behind the fields where two rows of one student disagree."""
+    found: list[str] = []
+
+    def walk(before: object, after: object, field: str) -> None:
+        if isinstance(before, dict) and isinstance(after, dict):
+            for key in before.keys() | after.keys():
+                walk(before.get(key), after.get(key), key)
+        elif before != after:
+            found.append(_FIELD_COLUMNS.get(field, field))
+
+    walk(msgspec.to_builtins(old), msgspec.to_builtins(new), "")
+    return sorted(set(found), key=STUDENT_COLUMNS.index)
+
+
+def _add_contact(
+    table: Table,
+    build: RosterBuild,
+    values: tuple[str, ...],
+    student_sis: str,
+    student_id: str,
+    counts: dict[str, int],
+) -> None:
+    """Tie the contact named by this row's Contact_* cells to the student."""
+    relationship, kind, name, phone, phone_type, email, sis_id = values
+    if not any(values):
+        return
+    log, file, line = build.log, table.name, table.line
+    if not name:
+        log.warning(
+            file,
+            line,
+            "Contact_name",
+            f"student {student_sis} has contact columns but no Contact_name; no contact",
+        )
+        return
+    if email and (problem := email_problem(email)) is not None:
+        log.error(file, line, "Contact_email", problem)
+    key = contact_key(sis_id, name, email, phone, kind, relationship, phone_type)
+    contact = build.contacts.get(key)
+    if contact is None:
+        contact = ContactRow(key, line, sis_id, name, email.strip(), phone, phone_type)
+        build.contacts[key] = contact
+    else:
+        if any(student == student_id for student, _, _ in contact.relationships):
+            log.warning(
+                file, line, "Contact_name", f"contact {name!r} is listed again for student {student_sis}"
+            )
+            return
+        same = (contact.name, contact.email.lower(), contact.phone, contact.phone_type)
+        if same != (name, email.strip().lower(), phone, phone_type):
+            log.warning(
+                file, line, "Contact_name",
+                f"contact {name!r} differs from the same contact on line {contact.line}; "
+                f"keeping line {contact.line}",
+            )  # fmt: skip
+    count = counts.get(student_sis, 0) + 1
+    counts[student_sis] = count
+    if count > MAX_CONTACTS_PER_STUDENT:
+        log.error(
+            file, line, "Contact_name",
+            f"student {student_sis} has more than {MAX_CONTACTS_PER_STUDENT} contacts "
+            f"(contact {count}: {name!r})",
+        )  # fmt: skip
+        return
+    contact.relationships.append((student_id, relationship, kind))
+
+
+def build_contact_users(build: RosterBuild) -> dict[str, User]:
+    """One user per contact person: the whole name in `name.last`, one relationship per student."""
+    ids, district = build.ids, build.district_id
+    users: dict[str, User] = {}
+    for contact in build.contacts.values():
+        if not contact.relationships:
+            continue
+        user_id = ids.contact_user(contact.key)
+        users[user_id] = User(
+            id=user_id,
+            district=district,
+            name=Name(last=contact.name),
+            email=contact.email or None,
+            created=T1_STAMP,
+            last_modified=T1_STAMP,
+            roles=Roles(
+                contact=Contact(
+                    student_relationships=[
+                        StudentRelationship(
+                            student=student, relationship=relationship or None, type=kind or None
+                        )
+                        for student, relationship, kind in contact.relationships
+                    ],
+                    legacy_id=ids.legacy("contact", contact.key),
+                    sis_id=contact.sis_id or None,
+                    phone=contact.phone or None,
+                    phone_type=contact.phone_type or None,
+                )
+            ),
+        )
+    return users
