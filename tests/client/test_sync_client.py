@@ -353,3 +353,13 @@ def _plain(record: object) -> dict[str, object]:
     plain = msgspec.to_builtins(record)
     assert isinstance(plain, dict)
     return plain
+
+
+def test_a_walk_over_real_loopback_http_yields_each_user_once(emulated: Emulated) -> None:
+    with emulated.emu.serve_in_thread() as base_url:
+        assert base_url.startswith("http://127.0.0.1:")
+        with CleverClient(emulated.token, base_url=base_url, page_size=7) as clever:
+            ids = [user.id for user in clever.iter_users()]
+            district = clever.get_district()
+    assert ids == sorted(emulated.snapshot.users)
+    assert district == emulated.snapshot.district
