@@ -74,12 +74,17 @@ class Emulated:
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy = FAST_RETRIES,
         page_size: int = 10_000,
+        base_url: str | None = None,
     ) -> CleverClient:
+        """A client on the in-process transport, or over real HTTP when `base_url` (of `serve_in_thread`)
+        is given."""
+        if base_url is None:
+            transport = transport or self.emu.sync_transport()
         return CleverClient(
             token or self.token,
             api_version=version,
-            base_url=self.emu.base_url,
-            transport=transport or self.emu.sync_transport(),
+            base_url=base_url or self.emu.base_url,
+            transport=transport,
             retry=retry,
             page_size=page_size,
             clock=self.clock,
