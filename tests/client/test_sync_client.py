@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import msgspec
 import pytest
 
 from rollcall.client import queries as q
@@ -348,8 +349,6 @@ def test_events_follow_a_roster_change_from_the_latest_event_id(emulated: Emulat
 
 
 def _plain(record: object) -> dict[str, object]:
-    import msgspec
-
     plain = msgspec.to_builtins(record)
     assert isinstance(plain, dict)
     return plain
