@@ -39,6 +39,11 @@ def test_page_sizes_outside_clever_bounds_are_refused() -> None:
         CleverClient("token", page_size=0)
 
 
+def test_a_per_call_limit_below_one_is_refused_before_any_request() -> None:
+    with CleverClient("token", base_url=NOWHERE) as client, pytest.raises(UsageError, match="at least 1"):
+        client.iter_pages(q.users("v3.1"), limit=0)
+
+
 def test_the_token_never_appears_in_the_repr() -> None:
     with CleverClient("s3cret", base_url=NOWHERE) as client:
         assert "s3cret" not in repr(client)
