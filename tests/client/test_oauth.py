@@ -14,10 +14,11 @@ from rollcall.client import (
     exchange_code_async,
     list_district_tokens,
 )
-from rollcall.client.oauth import DistrictToken, TokenOwner, TokenResponse
+from rollcall.client.oauth import DistrictToken, TokenOwner, TokenResponse, TokensPage, next_tokens_url
+from rollcall.domain.paging import Link
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.emulator import Emulator
-from rollcall.errors import BadRequest, Unauthorized, UsageError
+from rollcall.errors import BadRequest, CleverApiError, Unauthorized, UsageError
 from tests.client.emulated import CountingTransport, Emulated
 
 
@@ -54,6 +55,26 @@ def test_authorize_url_refuses_missing_parts(client_id: str, redirect_uri: str, 
 def test_an_empty_code_is_refused_before_any_request() -> None:
     with pytest.raises(UsageError, match="code"):
         exchange_code("", "http://127.0.0.1/cb", "cid", "secret", "http://127.0.0.1:9/oauth/tokens")
+
+
+def _tokens_page(ids: list[str], links: list[Link]) -> TokensPage:
+    tokens = [DistrictToken(id=i, owner=TokenOwner("district", "d"), access_token="t") for i in ids]
+    return TokensPage(data=tokens, links=links)
+
+
+def test_the_token_listing_follows_next_links_on_the_same_origin_only() -> None:
+    base = "https://clever.com"
+    nxt = "/oauth/tokens?owner_type=district&starting_after=t1"
+    assert (
+        next_tokens_url(_tokens_page(["t1"], [Link("next", nxt)]), "/oauth/tokens?owner_type=district", base)
+        == nxt
+    )
+    assert next_tokens_url(_tokens_page(["t1"], [Link("self", "/x")]), "/x", base) is None
+    assert next_tokens_url(_tokens_page([], [Link("next", nxt)]), "/x", base) is None
+    with pytest.raises(CleverApiError, match="same page"):
+        next_tokens_url(_tokens_page(["t1"], [Link("next", nxt)]), nxt, base)
+    with pytest.raises(CleverApiError, match="leaves"):
+        next_tokens_url(_tokens_page(["t1"], [Link("next", "https://evil.example/oauth/tokens")]), "/x", base)
 
 
 def test_token_reprs_never_show_tokens() -> None:
