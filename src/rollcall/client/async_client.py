@@ -14,7 +14,7 @@ import httpx
 
 from rollcall.client import queries as q
 from rollcall.client.identity import Me, MeIdentity
-from rollcall.client.options import check_page_size, check_resume_url, decode_me, resolve_version, v3_only
+from rollcall.client.options import check_page_size, decode_me, resolve_version, start_url, v3_only
 from rollcall.client.pages import Page, decode_list, decode_single, first_page_url, make_page, next_page_url
 from rollcall.client.queries import ListQuery, SingleQuery
 from rollcall.client.retry import RetryPolicy
@@ -117,12 +117,8 @@ class AsyncCleverClient:
         resume_url: str | None = None,
     ) -> AsyncIterator[Page[T]]:
         """Every page of `query`, following `links[rel=next]` (see `CleverClient.iter_pages`)."""
-        if resume_url is not None:
-            url = check_resume_url(self.base_url, query.path, resume_url)
-        else:
-            size = check_page_size(limit or self.page_size, enforce_max=False)
-            url = first_page_url(query.path, query.params, size, starting_after)
-        return self._walk(query, url)
+        size = self.page_size if limit is None else limit
+        return self._walk(query, start_url(self.base_url, query, size, starting_after, resume_url))
 
     async def _walk(self, query: ListQuery[T], first: str) -> AsyncIterator[Page[T]]:
         url: str | None = first
