@@ -12,12 +12,14 @@ Public API (names are stable; sync and migrate code against them):
         tx.delete("users", user_id, at=…)                  # soft delete (an event's users.deleted) → bool
         tx.sweep(district_id, run_id=run_id, at=…)         # soft-delete what run_id did not see → {table: n}
         tx.save_checkpoint(Checkpoint(…))                  # commits with the data it covers
+        tx.save_resume_point(ResumePoint(…)) · tx.clear_resume_point(district_id, api_version)
         tx.finish_run(run_id, at=…, counts={…})
     store.counts(district_id) · store.table_fingerprint(district_id)
     store.find_user(id) · store.find_user_by_legacy_id(legacy_id) → (User, role)
     store.iter_users(district_id)
     store.find_section(id) · store.iter_sections(district_id) · store.find_district(id)
     store.checkpoint(district_id, api_version) → Checkpoint | None · store.find_run(run_id) → SyncRun | None
+    store.resume_point(district_id, api_version) → ResumePoint | None   (an unfinished full sync)
     store.close()
 
 Upserts are idempotent and restore soft-deleted rows. Every failure is a `rollcall.errors.StoreError` naming
@@ -28,6 +30,15 @@ the (password-masked) URL and the table. On PostgreSQL, pick a schema with the U
 from rollcall.store.engine import DEFAULT_URL
 from rollcall.store.store import Store
 from rollcall.store.transaction import StoreTransaction
-from rollcall.store.values import Checkpoint, RunKind, RunStatus, SyncRun
+from rollcall.store.values import Checkpoint, ResumePoint, RunKind, RunStatus, SyncRun
 
-__all__ = ["DEFAULT_URL", "Checkpoint", "RunKind", "RunStatus", "Store", "StoreTransaction", "SyncRun"]
+__all__ = [
+    "DEFAULT_URL",
+    "Checkpoint",
+    "ResumePoint",
+    "RunKind",
+    "RunStatus",
+    "Store",
+    "StoreTransaction",
+    "SyncRun",
+]
