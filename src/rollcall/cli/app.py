@@ -10,6 +10,7 @@ import typer
 from rollcall.cli.console import err
 from rollcall.cli.demo import demo
 from rollcall.cli.roster import app as roster_app
+from rollcall.cli.sync import sync
 from rollcall.errors import RollcallError
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app = typer.Typer(
 
 app.add_typer(roster_app, name="roster")
 app.command("demo")(demo)
+app.command("sync")(sync)
 
 
 @app.command()
