@@ -76,3 +76,24 @@ def test_extra_routes_come_before_the_catch_all_and_middleware_wraps_everything(
         assert http.get("/v3.0/users").headers["x-stamp"] == "yes"
         assert http.get("/v3.0/users").status_code == 401
     assert build_app(emu.state).routes
+
+
+def test_the_facade_serves_identity_rate_limits_and_faults() -> None:
+    from rollcall.emulator.faults import parse_fault_plan
+
+    emu = Emulator(rate_limit=2)
+    district = emu.load_snapshot(sample_snapshot())
+    token = emu.district_token(district)
+    with emu, httpx.Client(transport=emu.sync_transport(), base_url=emu.base_url) as http:
+        headers = {"Authorization": f"Bearer {token}"}
+        first = http.get("/v3.1/schools", headers=headers)
+        assert first.headers["x-ratelimit-limit"] == "2"
+        assert http.get("/v3.1/schools", headers=headers).status_code == 200
+        assert http.get("/v3.1/schools", headers=headers).status_code == 429
+        emu.set_faults(parse_fault_plan(["503@/v3.1/sections*:count=1"], seed=1))
+        other = {
+            "Authorization": f"Bearer {emu.mint_sso_token(next(iter(emu.state.snapshot(district).users)))}"
+        }
+        assert http.get("/v3.1/sections", headers=other).status_code == 503
+        emu.set_faults(None)
+        assert http.get("/oauth/tokeninfo", headers=other).status_code == 200

@@ -15,16 +15,21 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from rollcall.domain.snapshot import DistrictSnapshot
+from rollcall.domain.timestamps import Clock, SystemClock
 from rollcall.domain.version import ApiVersion
 from rollcall.emulator.app import build_app
 from rollcall.emulator.control import mint_sso_token
+from rollcall.emulator.faults import FaultPlan
+from rollcall.emulator.layer import identity_layer
 from rollcall.emulator.operations import Operation, apply_roster_operations, change_roster
+from rollcall.emulator.ratelimit import Bucket
 from rollcall.emulator.server import serve_in_thread
 from rollcall.emulator.sources import generate_snapshot, load_sftp_snapshot
 from rollcall.emulator.state import EmulatorState
 from rollcall.emulator.transport import SyncAsgiTransport, async_transport
 
 BASE_URL: Final = "http://clever.test"
+DEFAULT_RATE_LIMIT: Final = 1_200
 
 
 class Emulator:
@@ -38,10 +43,26 @@ class Emulator:
         *,
         extra_routes: Sequence[BaseRoute] = (),
         middleware: Sequence[Middleware] = (),
+        fault_plan: FaultPlan | None = None,
+        rate_limit: int = DEFAULT_RATE_LIMIT,
+        limit_clock: Clock | None = None,
     ) -> None:
+        """`rate_limit` requests per minute per token (Clever's 1 200 by default). Rate-limit windows follow
+        `limit_clock`, the wall clock by default, so a long-running emulator rolls its windows over like
+        Clever while the district data keeps the emulator's own (fixed, advanceable) clock."""
         self.seed = seed
         self.state = EmulatorState(seed=seed)
-        self.app: Starlette = build_app(self.state, extra_routes=extra_routes, middleware=middleware)
+        self.identity = identity_layer(
+            self.state,
+            fault_plan=fault_plan,
+            buckets=(Bucket(limit=rate_limit),),
+            limit_clock=limit_clock or SystemClock(),
+        )
+        self.app: Starlette = build_app(
+            self.state,
+            extra_routes=[*extra_routes, *self.identity.routes],  # a caller's routes win
+            middleware=[*self.identity.middleware, *middleware],
+        )
         self._transports: list[SyncAsgiTransport] = []
 
     # ---- districts -------------------------------------------------------------------------------------
@@ -86,6 +107,13 @@ class Emulator:
     def mint_sso_token(self, user_id: str, role: str | None = None) -> str:
         """A bearer token as if the user had logged in through Clever SSO in `role`."""
         return mint_sso_token(self.state, user_id, role)["access_token"]
+
+    def set_faults(self, plan: FaultPlan | None) -> None:
+        """Replace the fault plan (None clears it); counters start again from zero."""
+        if plan is None:
+            self.identity.faults.clear()
+        else:
+            self.identity.faults.replace(plan)
 
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
         """Move the emulator's clock forward (events older than 30 days drop off)."""
