@@ -223,3 +223,32 @@ def test_a_sync_killed_at_random_instants_ends_with_the_rows_of_a_clean_run(
             assert mine is not None
             assert theirs is not None
             assert mine.last_event_id == theirs.last_event_id
+
+
+def test_all_districts_syncs_every_connected_district_into_one_store(tmp_path: Path) -> None:
+    with Emulator(seed="cli-sync-many") as emu:
+        first = emu.load_generated(students=60, seed=1)
+        second = emu.load_generated(students=80, seed=2)
+        tokens = emu.state.tokens
+        with emu.serve_in_thread() as url:
+            db = f"sqlite:///{tmp_path}/r.db"
+
+            def args(secret: str, database: str) -> list[str]:
+                return ["sync", "--all-districts", "--client-id", tokens.client_id, "--client-secret", secret,
+                        "--oauth-url", url, "--clever-url", url, "--db", database, "--json"]  # fmt: skip
+
+            result = run_rollcall(*args(tokens.client_secret, db))
+            assert result.returncode == 0, result.stderr
+            synced = {d["summary"]["district_id"] for d in json.loads(result.stdout)["districts"]}
+            assert synced == {first, second}
+            with Store.open(db) as store:
+                for district_id in (first, second):
+                    users = len(emu.state.snapshot(district_id).users)
+                    assert store.counts(district_id)["users"] == users
+                    assert store.checkpoint(district_id, "v3.1") is not None
+            only = run_rollcall(*args(tokens.client_secret, db), "--district", second, "--dry-run")
+            assert [d["plan"]["district_id"] for d in json.loads(only.stdout)["districts"]] == [second]
+            refused = run_rollcall(*args("not-the-secret", f"sqlite:///{tmp_path}/other.db"))
+            assert refused.returncode == 5
+            assert "not-the-secret" not in refused.stderr
+            assert not (tmp_path / "other.db").exists()
