@@ -11,6 +11,7 @@ from rollcall.cli.console import err
 from rollcall.cli.demo import demo
 from rollcall.cli.emulator import app as emulator_app
 from rollcall.cli.roster import app as roster_app
+from rollcall.cli.sync import sync
 from rollcall.errors import RollcallError
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
 app.add_typer(roster_app, name="roster")
 app.add_typer(emulator_app, name="emulator")
 app.command("demo")(demo)
+app.command("sync")(sync)
 
 
 @app.command()
