@@ -277,3 +277,12 @@ def test_count_is_accepted_and_ignored_on_top_level_lists(client: httpx.Client) 
     plain = client.get("/v3.0/schools").json()["data"]
     assert client.get("/v3.0/schools?count=true").json()["data"] == plain
     assert client.get("/v2.1/districts?count=true").status_code == 200
+
+
+def test_self_keeps_the_path_as_sent_over_real_http(emulator: Emulator) -> None:
+    token = emulator.district_token(DISTRICT)
+    with emulator.serve_in_thread() as base_url:
+        response = httpx.get(
+            f"{base_url}/v3.0/users?limit=1&role=teacher", headers={"Authorization": f"Bearer {token}"}
+        )
+    assert _links(response)["self"] == "/v3.0/users?limit=1&role=teacher"

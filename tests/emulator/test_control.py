@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import msgspec
 
@@ -16,6 +18,7 @@ from tests.emulator.district import (
     other_snapshot,
     sample_snapshot,
 )
+from tests.roster.rosters import write_roster
 
 
 def test_listing_districts_gives_tokens_and_the_oauth_client(
@@ -60,7 +63,10 @@ def test_a_roster_change_by_operations_returns_event_counts(
     ]
     response = anonymous.post(f"/_emulator/districts/{DISTRICT}/roster", json={"operations": operations})
     assert response.status_code == 200
-    assert response.json()["events"] == {"v2.1": 2, "v3.0": 2, "v3.1": 2}
+    # Sam's update, the student's section losing them (deletions cascade), the student's deletion.
+    assert response.json()["events"] == {"v2.1": 3, "v3.0": 3, "v3.1": 3}
+    types = [e["data"]["type"] for e in client.get("/v3.0/events").json()["data"]]
+    assert types == ["users.updated", "sections.updated", "users.deleted"]
     assert client.get(f"/v3.0/users/{STUDENTS[7]}").status_code == 404
 
 
@@ -94,3 +100,22 @@ def test_dropping_a_district_revokes_its_token(emulator: Emulator, anonymous: ht
     token = emulator.district_token(OTHER_DISTRICT)
     assert anonymous.delete(f"/_emulator/districts/{OTHER_DISTRICT}").status_code == 200
     assert anonymous.get("/v3.0/users", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_loading_generated_and_sftp_districts_and_changing_one_by_a_new_export(
+    anonymous: httpx.Client, tmp_path: Path
+) -> None:
+    anonymous.post("/_emulator/reset")
+    generated = anonymous.post("/_emulator/districts", json={"generate": {"students": 25, "seed": 4}})
+    assert generated.status_code == 201
+    assert generated.json()["counts"]["users"] > 25
+    day1 = write_roster(tmp_path / "day1")
+    loaded = anonymous.post("/_emulator/districts", json={"sftp": str(day1), "name": "Lincoln"}).json()
+    assert anonymous.get(f"/_emulator/districts/{loaded['id']}").json()["name"] == "Lincoln"
+    staff = "School_id,Staff_id,Staff_email,First_name,Last_name\nS1,ST1,t1@example.org,Tess,One\n"
+    day2 = write_roster(tmp_path / "day2", {"staff.csv": staff})
+    changed = anonymous.post(f"/_emulator/districts/{loaded['id']}/roster", json={"sftp": str(day2)})
+    assert changed.json()["events"] == {"v2.1": 1, "v3.0": 1, "v3.1": 1}
+    missing = anonymous.post("/_emulator/districts", json={"sftp": str(tmp_path / "nope")})
+    assert missing.status_code == 400
+    assert "does not exist" in missing.json()["message"]

@@ -130,10 +130,10 @@ def test_events_older_than_30_days_drop_off_the_front(emulator: Emulator, client
     _sam_becomes_staff(emulator)
     emulator.advance_clock(dt.timedelta(days=20))
     emulator.apply_roster([Operation(op="delete", type="users", id=STUDENTS[7])], district_id=DISTRICT)
-    assert len(_events(client, "v3.0")) == 2
+    assert len(_events(client, "v3.0")) == 3
     emulator.advance_clock(dt.timedelta(days=10, seconds=1))
     remaining = _events(client, "v3.0")
-    assert [e["type"] for e in remaining] == ["users.deleted"]
+    assert [e["type"] for e in remaining] == ["sections.updated", "users.deleted"]
     assert remaining[0]["created"] == "2026-09-21T00:00:00.000Z"
 
 

@@ -9,6 +9,7 @@ import typer
 
 from rollcall.cli.console import err
 from rollcall.cli.demo import demo
+from rollcall.cli.emulator import app as emulator_app
 from rollcall.cli.roster import app as roster_app
 from rollcall.errors import RollcallError
 
@@ -21,6 +22,7 @@ app = typer.Typer(
 )
 
 app.add_typer(roster_app, name="roster")
+app.add_typer(emulator_app, name="emulator")
 app.command("demo")(demo)
 
 

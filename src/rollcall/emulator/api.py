@@ -39,6 +39,7 @@ class ApiRequest:
     raw_query: str
     query: Sequence[tuple[str, str]]
     authorization: str | None
+    raw_path: str | None = None  # the path as sent (percent-encoding kept), for the verbatim `self` link
 
 
 def _links_json(links: list[tuple[str, str]]) -> bytes:
@@ -55,6 +56,12 @@ def _single_body(record: bytes, links: list[tuple[str, str]]) -> bytes:
 
 def _first(query: Sequence[tuple[str, str]], key: str) -> str | None:
     return next((value for k, value in query if k == key), None)
+
+
+def _raw_path(request: Request) -> str | None:
+    # Some ASGI servers put the query into raw_path, uvicorn does not: keep only the path.
+    raw = request.scope.get("raw_path")
+    return raw.partition(b"?")[0].decode("latin-1") if isinstance(raw, bytes) else None
 
 
 def _not_found(kind: str, record_id: str) -> ApiProblem:
@@ -74,6 +81,7 @@ class DataApi:
             raw_query=request.url.query,
             query=request.query_params.multi_items(),
             authorization=request.headers.get("authorization"),
+            raw_path=_raw_path(request),
         )
         return self.handle(api_request)
 
@@ -179,8 +187,8 @@ class DataApi:
     def _list(self, request: ApiRequest, renderer: Renderer, kind: str, ids: Sequence[str]) -> bytes:
         page = parse_page_request(request.query)
         chosen = select_page(ids, page)
-        links = page_links(request.path, request.raw_query, request.query, page, chosen)
-        return _list_body(links, [renderer.item(kind, record_id) for record_id in chosen])
+        links = page_links(request.raw_path or request.path, request.raw_query, request.query, page, chosen)
+        return _list_body(links, renderer.items(kind, chosen))
 
     def _relation(
         self, request: ApiRequest, renderer: Renderer, relation: Relation, parent: Collection, record_id: str

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Final, TypeVar
 
 import msgspec
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -45,6 +46,7 @@ class RosterSource(msgspec.Struct, forbid_unknown_fields=True):
     snapshot: DistrictSnapshot | None = None
     operations: list[msgspec.Raw] | None = None
     seed: str | None = None
+    name: str | None = None
 
 
 class SsoRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -82,14 +84,17 @@ def district_summary(state: EmulatorState, district_id: str) -> dict[str, object
     }
 
 
-def resolve_source(state: EmulatorState, source: RosterSource) -> DistrictSnapshot:
-    """The snapshot a load/roster request names (operations are handled by the caller)."""
+def resolve_source(
+    state: EmulatorState, source: RosterSource, district_name: str | None = None
+) -> DistrictSnapshot:
+    """The snapshot a load/roster request names (operations are handled by the caller). A roster change
+    reads its SFTP export under the district's current name, which keeps the ids stable."""
     given = [name for name in ("sftp", "generate", "snapshot") if getattr(source, name) is not None]
     if len(given) != 1:
         raise UsageError("send exactly one of 'sftp', 'generate', 'snapshot' (or 'operations' for a change)")
     seed = source.seed or state.seed
     if source.sftp is not None:
-        return load_sftp_snapshot(Path(source.sftp), seed=seed)
+        return load_sftp_snapshot(Path(source.sftp), seed=seed, district_name=district_name or source.name)
     if source.generate is not None:
         return generate_snapshot(students=source.generate.students, seed=str(source.generate.seed))
     assert source.snapshot is not None
@@ -103,10 +108,11 @@ class ControlPlane:
         self.state = state
         self.lock = threading.Lock()
 
-    def _guarded(self, handler: Callable[[Request, bytes], Response]) -> Callable[[Request], object]:
+    def _guarded(
+        self, handler: Callable[[Request, bytes], Response]
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             body = await request.body()
-            from starlette.concurrency import run_in_threadpool
 
             def run() -> Response:
                 try:
@@ -158,7 +164,8 @@ class ControlPlane:
             operations = decode_operations(b"[" + b",".join(bytes(raw) for raw in source.operations) + b"]")
             events = apply_roster_operations(self.state, district_id, operations)
         else:
-            events = change_roster(self.state, district_id, resolve_source(self.state, source))
+            name = self.state.district(district_id).name
+            events = change_roster(self.state, district_id, resolve_source(self.state, source, name))
         return _json({"district": district_id, "events": events})
 
     def mint_sso(self, request: Request, body: bytes) -> Response:

@@ -71,9 +71,11 @@ class Emulator:
         """Serve a district snapshot; returns its district id."""
         return self.state.add_district(snapshot)
 
-    def load_sftp(self, directory: Path | str) -> str:
-        """Serve the roster of an SFTP directory; returns its district id."""
-        return self.load_snapshot(load_sftp_snapshot(Path(directory), seed=self.seed))
+    def load_sftp(self, directory: Path | str, *, district_name: str | None = None) -> str:
+        """Serve the roster of an SFTP directory (named after the directory unless `district_name`)."""
+        return self.load_snapshot(
+            load_sftp_snapshot(Path(directory), seed=self.seed, district_name=district_name)
+        )
 
     def load_generated(self, *, students: int, seed: str | int = "rollcall") -> str:
         """Serve a synthetic district of `students` students; returns its district id."""
@@ -94,7 +96,10 @@ class Emulator:
         target = district_id or self._only_district()
         if isinstance(change, list):
             return apply_roster_operations(self.state, target, change)
-        return change_roster(self.state, target, load_sftp_snapshot(Path(change), seed=self.seed))
+        name = self.state.district(target).name  # the same name keeps the export's ids stable
+        return change_roster(
+            self.state, target, load_sftp_snapshot(Path(change), seed=self.seed, district_name=name)
+        )
 
     def _only_district(self) -> str:
         ids = self.state.district_ids()

@@ -169,10 +169,38 @@ def all_versions_events(
     next_serial: Callable[[], int],
     touched: Touched | None = None,
 ) -> dict[ApiVersion, list[StoredEvent]]:
-    """Every version's events for one roster change."""
-    return {
-        version: build_events(
-            version_changes(old.snapshot, new.snapshot, version, touched), moment, next_serial, old, new
-        )
-        for version in API_VERSIONS
+    """Every version's events for one roster change. Without `touched`, the v3.1 diff (the richest shape)
+    names the records that changed, and the other versions only look at those."""
+    v31 = version_changes(old.snapshot, new.snapshot, "v3.1", touched)
+    if touched is None:
+        touched = touched_by(v31, old.snapshot, new.snapshot)
+    changes = {
+        "v2.1": version_changes(old.snapshot, new.snapshot, "v2.1", touched),
+        "v3.0": version_changes(old.snapshot, new.snapshot, "v3.0", touched),
+        "v3.1": v31,
     }
+    return {
+        version: build_events(changes[version], moment, next_serial, old, new) for version in API_VERSIONS
+    }
+
+
+def touched_by(changes: list[Change], old: DistrictSnapshot, new: DistrictSnapshot) -> dict[str, set[str]]:
+    """The ids of the records a v3.1 change set touches, per collection. A record equal in v3.1 is equal in
+    every projection, with one exception handled here: a teacher whose legacy id changed renames them in
+    v2.1 sections that did not change in v3."""
+    touched: dict[str, set[str]] = {}
+    for change in changes:
+        touched.setdefault(change.record_type, set()).add(change.id)
+
+    def legacy(snapshot: DistrictSnapshot, user_id: str) -> str | None:
+        user = snapshot.users.get(user_id)
+        teacher = user.roles.teacher if user is not None else None
+        return teacher.legacy_id if teacher is not None else None
+
+    relabeled = {u for u in touched.get("users", ()) if legacy(old, u) != legacy(new, u)}
+    if relabeled:
+        for snapshot in (old, new):
+            for section_id, section in snapshot.sections.items():
+                if section.teacher in relabeled or not relabeled.isdisjoint(section.teachers):
+                    touched.setdefault("sections", set()).add(section_id)
+    return touched

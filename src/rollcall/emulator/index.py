@@ -8,13 +8,14 @@ student→teachers, the v2.1 legacy-id lists) are computed on first use and cach
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from heapq import merge
 from typing import Final
 
 from rollcall.domain.district import Section
 from rollcall.domain.snapshot import DistrictSnapshot
-from rollcall.domain.user import RoleName, Staff, Student, Teacher, User
+from rollcall.domain.user import RoleName, User
 from rollcall.domain.v2 import V2_PERSON_TYPES, V2Person, V2PersonType, to_v2_records
 
 # The v2.1 person collection of each v3 role, and back.
@@ -25,6 +26,10 @@ V2_COLLECTION_OF_ROLE: Final[dict[RoleName, V2PersonType]] = {
 ROLE_OF_V2_COLLECTION: Final[dict[V2PersonType, RoleName]] = {v: k for k, v in V2_COLLECTION_OF_ROLE.items()}
 SCHOOL_ROLES: Final[tuple[RoleName, ...]] = ("student", "teacher", "staff")
 EMPTY: Final[list[str]] = []
+
+
+def _role_lists() -> dict[RoleName, list[str]]:
+    return {"student": [], "teacher": [], "staff": []}
 
 
 def _sorted_unique(values: Iterable[str]) -> list[str]:
@@ -63,11 +68,7 @@ class DistrictIndex:
         self.v2_user_of: dict[V2PersonType, dict[str, str]] = {kind: {} for kind in V2_PERSON_TYPES}
         self.legacy_of: dict[RoleName, dict[str, str]] = {role: {} for role in V2_COLLECTION_OF_ROLE}
         self._index_users(snapshot)
-        self.user_sections: dict[str, list[str]] = {}
-        self.school_sections: dict[str, list[str]] = {}
-        self.term_sections: dict[str, list[str]] = {}
-        self.course_sections: dict[str, list[str]] = {}
-        self._index_sections(snapshot)
+        self._section_maps: tuple[dict[str, list[str]], ...] | None = None
         self.v2_ids: dict[V2PersonType, list[str]] = {
             kind: sorted(self.v2_user_of[kind]) for kind in V2_PERSON_TYPES
         }
@@ -75,54 +76,115 @@ class DistrictIndex:
         self._v2_records: dict[tuple[V2PersonType, str], V2Person] = {}
 
     def _index_users(self, snapshot: DistrictSnapshot) -> None:
+        # The hot loop of a load (millions of users): roles are checked directly rather than through
+        # `Roles.names()`/`User.legacy_ids()`, and per-school lists come from defaultdicts.
         users = snapshot.users
         by_role = self.users_by_role
+        legacy_of = self.legacy_of
+        v2_user_of = self.v2_user_of
+        school_users: defaultdict[str, dict[RoleName, list[str]]] = defaultdict(_role_lists)
+        school_primary: defaultdict[str, dict[RoleName, list[str]]] = defaultdict(_role_lists)
+        student_contacts: defaultdict[str, list[str]] = defaultdict(list)
         for user_id in self.user_ids:
-            user = users[user_id]
-            roles = user.roles
-            for role in roles.names():
-                by_role[role].append(user_id)
-            self._index_school_roles(user)
+            roles = users[user_id].roles
+            if (student := roles.student) is not None:
+                by_role["student"].append(user_id)
+                self._add_school_member(
+                    school_users, school_primary, "student", user_id, student.school, student.schools
+                )
+                legacy = student.legacy_id or user_id
+                v2_user_of["students"][legacy] = user_id
+                legacy_of["student"][user_id] = legacy
+            if (teacher := roles.teacher) is not None:
+                by_role["teacher"].append(user_id)
+                self._add_school_member(
+                    school_users, school_primary, "teacher", user_id, teacher.school, teacher.schools
+                )
+                if teacher.legacy_id is not None:
+                    v2_user_of["teachers"][teacher.legacy_id] = user_id
+                    legacy_of["teacher"][user_id] = teacher.legacy_id
+            if (staff := roles.staff) is not None:
+                by_role["staff"].append(user_id)
+                self._add_school_member(school_users, school_primary, "staff", user_id, None, staff.schools)
+                if staff.legacy_id is not None:
+                    v2_user_of["school_admins"][staff.legacy_id] = user_id
+                    legacy_of["staff"][user_id] = staff.legacy_id
+            if (admin := roles.district_admin) is not None:
+                by_role["district_admin"].append(user_id)
+                if admin.legacy_id is not None:
+                    v2_user_of["district_admins"][admin.legacy_id] = user_id
+                    legacy_of["district_admin"][user_id] = admin.legacy_id
             if (contact := roles.contact) is not None:
+                by_role["contact"].append(user_id)
                 for relationship in contact.student_relationships:
-                    self.student_contacts.setdefault(relationship.student, []).append(user_id)
-            for role, legacy_id in user.legacy_ids().items():
-                self.v2_user_of[V2_COLLECTION_OF_ROLE[role]][legacy_id] = user_id
-                self.legacy_of[role][user_id] = legacy_id
+                    student_contacts[relationship.student].append(user_id)
+                if contact.legacy_id is not None:
+                    v2_user_of["contacts"][contact.legacy_id] = user_id
+                    legacy_of["contact"][user_id] = contact.legacy_id
+        self.school_users = dict(school_users)
+        self.school_primary = dict(school_primary)
+        self.student_contacts = dict(student_contacts)
 
-    def _index_school_roles(self, user: User) -> None:
-        roles = user.roles
-        pairs: tuple[tuple[RoleName, Student | Teacher | Staff | None], ...] = (
-            ("student", roles.student), ("teacher", roles.teacher), ("staff", roles.staff),
-        )  # fmt: skip
-        for role, record in pairs:
-            if record is None:
-                continue
-            primary = getattr(record, "school", None)
-            schools = list(record.schools)
-            if primary is not None and primary not in schools:
-                schools.append(primary)
-            for school_id in schools:
-                self.school_users.setdefault(school_id, {}).setdefault(role, []).append(user.id)
-            if primary is not None:
-                self.school_primary.setdefault(primary, {}).setdefault(role, []).append(user.id)
+    @staticmethod
+    def _add_school_member(
+        school_users: defaultdict[str, dict[RoleName, list[str]]],
+        school_primary: defaultdict[str, dict[RoleName, list[str]]],
+        role: RoleName,
+        user_id: str,
+        primary: str | None,
+        schools: list[str],
+    ) -> None:
+        for school_id in schools:
+            school_users[school_id][role].append(user_id)
+        if primary is not None:
+            if primary not in schools:
+                school_users[primary][role].append(user_id)
+            school_primary[primary][role].append(user_id)
 
-    def _index_sections(self, snapshot: DistrictSnapshot) -> None:
+    # The section-side maps are built together on first use: a full sync never needs them, and for a
+    # million-student district they are half the cost of a load (one pass over every enrollment).
+    @property
+    def user_sections(self) -> dict[str, list[str]]:
+        """user → ascending ids of the sections the user teaches or attends."""
+        return self._sections()[0]
+
+    @property
+    def school_sections(self) -> dict[str, list[str]]:
+        return self._sections()[1]
+
+    @property
+    def term_sections(self) -> dict[str, list[str]]:
+        return self._sections()[2]
+
+    @property
+    def course_sections(self) -> dict[str, list[str]]:
+        return self._sections()[3]
+
+    def _sections(self) -> tuple[dict[str, list[str]], ...]:
+        if self._section_maps is None:
+            self._section_maps = self._index_sections(self.snapshot)
+        return self._section_maps
+
+    def _index_sections(self, snapshot: DistrictSnapshot) -> tuple[dict[str, list[str]], ...]:
         sections = snapshot.sections
-        user_sections = self.user_sections
+        user_sections: defaultdict[str, list[str]] = defaultdict(list)
+        school_sections: defaultdict[str, list[str]] = defaultdict(list)
+        term_sections: defaultdict[str, list[str]] = defaultdict(list)
+        course_sections: defaultdict[str, list[str]] = defaultdict(list)
         for section_id in self.section_ids:
             section = sections[section_id]
-            self.school_sections.setdefault(section.school, []).append(section_id)
+            school_sections[section.school].append(section_id)
             if section.term_id is not None:
-                self.term_sections.setdefault(section.term_id, []).append(section_id)
+                term_sections[section.term_id].append(section_id)
             if section.course is not None:
-                self.course_sections.setdefault(section.course, []).append(section_id)
+                course_sections[section.course].append(section_id)
             for user_id in section.teachers:
-                user_sections.setdefault(user_id, []).append(section_id)
+                user_sections[user_id].append(section_id)
             if section.teacher is not None and section.teacher not in section.teachers:
-                user_sections.setdefault(section.teacher, []).append(section_id)
+                user_sections[section.teacher].append(section_id)
             for user_id in section.students:
-                user_sections.setdefault(user_id, []).append(section_id)
+                user_sections[user_id].append(section_id)
+        return dict(user_sections), dict(school_sections), dict(term_sections), dict(course_sections)
 
     def cached(self, key: tuple[str, ...], compute: Callable[[], list[str]]) -> list[str]:
         """A relation list computed on first use and kept until the district changes."""

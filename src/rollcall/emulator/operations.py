@@ -76,6 +76,8 @@ def apply_operations(
                     f"{where}: no {operation.type} with id {operation.id} in district {district_id}"
                 )
             touched.setdefault(operation.type, set()).add(operation.id)
+            if operation.type == "users":
+                _drop_person(operation.id, tables, snapshot, touched)
             continue
         record = _decode(RECORD_CLASSES[operation.type], operation.record, where)
         record_district = getattr(record, "district", district_id)
@@ -86,6 +88,39 @@ def apply_operations(
         touched.setdefault(operation.type, set()).add(record_id)
     changed = msgspec.structs.replace(snapshot, district=district, **tables)
     return changed, touched
+
+
+def _drop_person(
+    user_id: str,
+    tables: dict[str, dict[str, Record]],
+    snapshot: DistrictSnapshot,
+    touched: dict[str, set[str]],
+) -> None:
+    """A deleted person leaves the sections they taught or attended and their contacts' relationships, as
+    a new SIS export without them would show."""
+    sections = tables.setdefault("sections", dict(snapshot.sections))
+    for section_id, record in list(sections.items()):
+        assert isinstance(record, Section)
+        if user_id in record.students or user_id in record.teachers or record.teacher == user_id:
+            teachers = [t for t in record.teachers if t != user_id]
+            primary = record.teacher if record.teacher != user_id else (teachers[0] if teachers else None)
+            students = [s for s in record.students if s != user_id]
+            sections[section_id] = msgspec.structs.replace(
+                record, teacher=primary, teachers=teachers, students=students
+            )
+            touched.setdefault("sections", set()).add(section_id)
+    users = tables["users"]
+    for contact_id, person in list(users.items()):
+        assert isinstance(person, User)
+        contact = person.roles.contact
+        if contact is None or all(r.student != user_id for r in contact.student_relationships):
+            continue
+        kept = [r for r in contact.student_relationships if r.student != user_id]
+        roles = msgspec.structs.replace(
+            person.roles, contact=msgspec.structs.replace(contact, student_relationships=kept)
+        )
+        users[contact_id] = msgspec.structs.replace(person, roles=roles)
+        touched.setdefault("users", set()).add(contact_id)
 
 
 def _decode(cls: type[Record], record: JsonObject | None, where: str) -> Record:

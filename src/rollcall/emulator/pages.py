@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 from rollcall.domain.paging import DEFAULT_LIMIT, MAX_LIMIT
 from rollcall.emulator.problems import ApiProblem
 
-CURSOR_PARAMS: Final = frozenset({"limit", "starting_after", "ending_before"})
-PAGING_PARAMS: Final = CURSOR_PARAMS
+PAGING_PARAMS: Final = frozenset({"limit", "starting_after", "ending_before"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +26,7 @@ class PageRequest:
 
 def parse_page_request(query: Sequence[tuple[str, str]]) -> PageRequest:
     """The paging parameters of a query; ApiProblem 400 / 413 for values Clever rejects."""
-    values = {key: value for key, value in reversed(query) if key in CURSOR_PARAMS}  # first one wins
+    values = {key: value for key, value in reversed(query) if key in PAGING_PARAMS}  # first one wins
     limit = DEFAULT_LIMIT
     if "limit" in values:
         text = values["limit"]

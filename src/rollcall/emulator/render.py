@@ -7,6 +7,7 @@ cached bytes. The cache is dropped with the district's index whenever its roster
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import msgspec
@@ -125,6 +126,21 @@ class Renderer:
             if len(self._items) >= CACHE_LIMIT:
                 self._items.clear()
             self._items[key] = found
+        return found
+
+    def items(self, kind: str, record_ids: Sequence[str]) -> list[bytes]:
+        """List items of these ids, skipping ids a roster left dangling (a section naming a gone user)."""
+        items = self._items
+        try:
+            return [items[(kind, record_id)] for record_id in record_ids]
+        except KeyError:
+            pass
+        found = []
+        for record_id in record_ids:
+            try:
+                found.append(self.item(kind, record_id))
+            except RecordMissing:
+                continue
         return found
 
     def links(self, kind: str, record_id: str) -> list[tuple[str, str]]:

@@ -56,7 +56,21 @@ def serve_in_thread(app: ASGIApp, host: str = "127.0.0.1", port: int = 0) -> Ite
         thread.join(timeout=STARTUP_TIMEOUT_SECONDS)
 
 
-def serve_forever(app: ASGIApp, host: str, port: int) -> None:
-    """Run `app` in the foreground until interrupted."""
-    check_port_free(host, port)
-    uvicorn.Server(_config(app, host, port)).run()
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on `host:port` (port 0: any free port); UsageError when that cannot be bound."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        reason = "is already in use" if error.errno == errno.EADDRINUSE else f"cannot be bound ({error})"
+        raise UsageError(f"{host}:{port} {reason}; pick another --port") from error
+    sock.listen(128)
+    return sock
+
+
+def serve_forever(app: ASGIApp, sock: socket.socket) -> None:
+    """Run `app` in the foreground on an already bound socket until interrupted."""
+    host, port = sock.getsockname()[:2]
+    uvicorn.Server(_config(app, host, port)).run(sockets=[sock])

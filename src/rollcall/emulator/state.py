@@ -77,7 +77,10 @@ class EmulatorState:
         """(district id, user, role name) for a pre-v3 role id (a student's legacy id is its user id)."""
         found = self._legacy.get(legacy_id)
         if found is None:
-            return None
+            located = self.find_user(legacy_id)
+            if located is None or located[1].roles.student is None:
+                return None
+            return located[0], located[1], "student"
         district_id, user_id, role = found
         return district_id, self._districts[district_id].snapshot.users[user_id], role
 
@@ -98,8 +101,8 @@ class EmulatorState:
         district_id = snapshot.district.id
         if district_id in self._districts:
             raise UsageError(f"district {district_id} is already loaded; apply a roster change instead")
-        self._districts[district_id] = DistrictState(index=DistrictIndex(snapshot))
-        self._remember_people(district_id, snapshot)
+        state = self._districts[district_id] = DistrictState(index=DistrictIndex(snapshot))
+        self._remember_people(district_id, state.index)
         self.tokens.district_token(district_id)
         return district_id
 
@@ -108,16 +111,16 @@ class EmulatorState:
         state = self.district_state(district_id)
         if snapshot.district.id != district_id:
             raise UsageError(f"the new roster is for district {snapshot.district.id}, not {district_id}")
-        self._forget_people(district_id, state.snapshot)
+        self._forget_people(district_id, state.index)
         state.index = DistrictIndex(snapshot)
         state.renderers.clear()
-        self._remember_people(district_id, snapshot)
+        self._remember_people(district_id, state.index)
         return state
 
     def remove_district(self, district_id: str) -> None:
         """Unload a district and revoke its tokens."""
         state = self.district_state(district_id)
-        self._forget_people(district_id, state.snapshot)
+        self._forget_people(district_id, state.index)
         del self._districts[district_id]
         self.tokens.forget_district(district_id)
 
@@ -144,16 +147,18 @@ class EmulatorState:
             state.events.expire(now)
         return now
 
-    def _remember_people(self, district_id: str, snapshot: DistrictSnapshot) -> None:
-        for user_id, user in snapshot.users.items():
-            self._user_district[user_id] = district_id
-            for role, legacy_id in user.legacy_ids().items():
-                self._legacy[legacy_id] = (district_id, user_id, role)
+    def _remember_people(self, district_id: str, index: DistrictIndex) -> None:
+        self._user_district.update(dict.fromkeys(index.user_ids, district_id))
+        for role, legacy_ids in index.legacy_of.items():
+            for user_id, legacy_id in legacy_ids.items():
+                if legacy_id != user_id:  # a student's legacy id is its user id: found via _user_district
+                    self._legacy[legacy_id] = (district_id, user_id, role)
 
-    def _forget_people(self, district_id: str, snapshot: DistrictSnapshot) -> None:
-        for user_id, user in snapshot.users.items():
+    def _forget_people(self, district_id: str, index: DistrictIndex) -> None:
+        for user_id in index.user_ids:
             if self._user_district.get(user_id) == district_id:
                 del self._user_district[user_id]
-            for legacy_id in user.legacy_ids().values():
+        for legacy_ids in index.legacy_of.values():
+            for legacy_id in legacy_ids.values():
                 if self._legacy.get(legacy_id, ("",))[0] == district_id:
                     del self._legacy[legacy_id]

@@ -188,6 +188,7 @@ sync_runs = sa.Table(
 RECORD_TABLES: Final[dict[str, sa.Table]] = {
     table.name: table for table in (districts, schools, terms, courses, sections, users)
 }
+RECORD_TYPES: Final[tuple[str, ...]] = tuple(RECORD_TABLES)  # what `StoreTransaction.delete` accepts
 # Child tables: (table, the column naming the parent, the parent table).
 CHILD_TABLES: Final[dict[str, tuple[sa.Table, str, sa.Table]]] = {
     "section_teachers": (section_teachers, "section_id", sections),
