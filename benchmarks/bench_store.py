@@ -1,11 +1,14 @@
-"""Store write throughput: `upsert_users` and `upsert_sections` on SQLite and PostgreSQL, against a bare
-baseline measured in the same run (executemany of plain INSERTs on SQLite / a bare COPY on PostgreSQL of the
-very same row tuples into empty, index-free tables).
+"""Store write throughput: `upsert_users` and `upsert_sections` on SQLite and PostgreSQL, beside two
+baselines measured in the same run on the very same row tuples: "bare" (executemany of plain INSERTs on
+SQLite / a bare COPY on PostgreSQL into empty, index-free tables) and "indexed" (the same into empty tables
+of rollcall's own schema, with its keys and indexes but no conflict handling).
 
     PYTHONPATH=src python benchmarks/bench_store.py [--records 100000] [--batch 5000] [--only sqlite|postgres]
 
 Each batch is one transaction, as the sync writes. "load" writes into empty tables, "reapply" writes the
-same records again (every row conflicts and is updated). Rows counts include child rows.
+same records again (every row conflicts: records are updated, child rows deleted and re-inserted). Row counts
+include child rows; "flatten" is the pure-Python share (domain records → row tuples) included in the store
+figures but not in the baselines. Prints peak RSS at the end.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ import sqlite3
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import cast
 
 import psycopg
 import sqlalchemy as sa
@@ -39,10 +43,10 @@ from rollcall.domain.user import (
 )
 from rollcall.store import Store
 from rollcall.store.rows import Rows, last_by_id, section_rows, user_rows
+from rollcall.store.schema import metadata
 
 DISTRICT = "5f0000000000000000000b01"
 SCHOOLS = [f"5f00000000000000000{n:05x}" for n in range(60)]
-T = TypeVar("T")
 
 
 def object_id(kind: int, n: int) -> str:
@@ -149,37 +153,38 @@ def make_sections(count: int, rng: random.Random, user_count: int) -> list[Secti
     return sections
 
 
-def batches(records: Sequence[T], size: int) -> list[Sequence[T]]:
-    return [records[start : start + size] for start in range(0, len(records), size)]
-
-
 def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
     return time.perf_counter() - start
 
 
-def flatten(kind: str, records: Sequence[User] | Sequence[Section]) -> list[Rows]:
-    if kind == "users":
-        return list(user_rows(last_by_id(records), "bare"))  # type: ignore[arg-type]
-    return list(section_rows(last_by_id(records), "bare"))  # type: ignore[arg-type]
+def _columns(rows: Rows) -> str:
+    return ", ".join(f'"{c}"' for c in rows.columns)
 
 
-def bare_sqlite(path: Path, flat: list[list[Rows]]) -> float:
-    """executemany of plain INSERTs, one transaction per batch, into index-free empty tables."""
+def baseline_sqlite(path: Path, flat: list[list[Rows]], *, indexed: bool) -> float:
+    """executemany of plain INSERTs (no conflict handling), one transaction per batch, into empty tables:
+    index-free ones, or (`indexed`) rollcall's own schema with its keys and indexes."""
+    if indexed:
+        engine = sa.create_engine(f"sqlite:///{path}")
+        metadata.create_all(engine)
+        engine.dispose()
     connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
-    for rows in flat[0]:
-        columns = ", ".join(f'"{c}"' for c in rows.columns)
-        connection.execute(f'CREATE TABLE "bare_{rows.table}" ({columns})')
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "cache_size=-65536"):
+        connection.execute(f"PRAGMA {pragma}")
+    if not indexed:
+        for rows in flat[0]:
+            connection.execute(f'CREATE TABLE "{rows.table}" ({_columns(rows)})')
 
     def run() -> None:
         for batch in flat:
             connection.execute("BEGIN")
             for rows in batch:
                 marks = ", ".join("?" for _ in rows.columns)
-                connection.executemany(f'INSERT INTO "bare_{rows.table}" VALUES ({marks})', rows.rows)
+                connection.executemany(
+                    f'INSERT INTO "{rows.table}" ({_columns(rows)}) VALUES ({marks})', rows.rows
+                )
             connection.execute("COMMIT")
 
     seconds = timed(run)
@@ -187,60 +192,107 @@ def bare_sqlite(path: Path, flat: list[list[Rows]]) -> float:
     return seconds
 
 
-def bare_postgres(url: str, flat: list[list[Rows]]) -> float:
-    """A bare COPY per table per batch, one transaction per batch, into index-free empty tables."""
-    conninfo = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo) as connection:
-        for rows in flat[0]:
-            columns = ", ".join(f'"{c}" text' for c in rows.columns)
-            connection.execute(f'CREATE TABLE "bare_{rows.table}" ({columns})'.encode())
-        connection.commit()
+def baseline_postgres(admin_url: str, flat: list[list[Rows]], *, indexed: bool) -> float:
+    """A bare COPY per table per batch, one transaction per batch, into empty tables of a fresh schema:
+    index-free text columns, or (`indexed`) rollcall's own schema with its keys and indexes."""
+    with scratch_schema(admin_url) as url:
+        if indexed:
+            engine = sa.create_engine(url)
+            metadata.create_all(engine)
+            engine.dispose()
+        conninfo = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(conninfo) as connection:
+            if not indexed:
+                for rows in flat[0]:
+                    columns = ", ".join(f'"{c}" text' for c in rows.columns)
+                    connection.execute(f'CREATE TABLE "{rows.table}" ({columns})'.encode())
+                connection.commit()
+
+            def run() -> None:
+                for batch in flat:
+                    with connection.transaction(), connection.cursor() as cursor:
+                        for rows in batch:
+                            statement = f'COPY "{rows.table}" ({_columns(rows)}) FROM STDIN'.encode()
+                            with cursor.copy(statement) as copy:
+                                for row in rows.rows:
+                                    copy.write_row(row)
+
+            return timed(run)
+
+
+@contextmanager
+def scratch_schema(admin_url: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL schema, dropped afterwards."""
+    admin = sa.create_engine(sa.make_url(admin_url).set(drivername="postgresql+psycopg"))
+    schema = f"rollcall_bench_{uuid.uuid4().hex[:8]}"
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        options = {"options": f"-csearch_path={schema}"}
+        url = sa.make_url(admin_url).set(drivername="postgresql+psycopg").update_query_dict(options)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+class Workload:
+    """One kind of record to write: the records, their rows pre-flattened per batch, and the store call."""
+
+    def __init__(self, kind: str, records: Sequence[User] | Sequence[Section], size: int) -> None:
+        self.kind = kind
+        self.records = records
+        self.size = size
+        self.flat: list[list[Rows]] = []
+        started = time.perf_counter()
+        for start in range(0, len(records), size):
+            chunk = records[start : start + size]
+            if kind == "users":
+                self.flat.append(list(user_rows(last_by_id(cast(Sequence[User], chunk)), "bare")))
+            else:
+                self.flat.append(list(section_rows(last_by_id(cast(Sequence[Section], chunk)), "bare")))
+        self.flatten_seconds = time.perf_counter() - started  # the pure-Python share of every store write
+        self.row_count = sum(len(rows.rows) for batch in self.flat for rows in batch)
+
+    def write(self, store: Store, run_id: str) -> float:
+        """Seconds to upsert every record, one transaction per batch, as the sync does."""
 
         def run() -> None:
-            for batch in flat:
-                with connection.transaction(), connection.cursor() as cursor:
-                    for rows in batch:
-                        with cursor.copy(f'COPY "bare_{rows.table}" FROM STDIN'.encode()) as copy:
-                            for row in rows.rows:
-                                copy.write_row(row)
+            for start in range(0, len(self.records), self.size):
+                chunk = self.records[start : start + self.size]
+                with store.transaction() as tx:
+                    if self.kind == "users":
+                        tx.upsert_users(cast(Sequence[User], chunk), run_id=run_id)
+                    else:
+                        tx.upsert_sections(cast(Sequence[Section], chunk), run_id=run_id)
 
         return timed(run)
 
 
-def measure(
-    store: Store, kind: str, records: Sequence[User] | Sequence[Section], size: int, run: str
-) -> float:
-    def run_batches() -> None:
-        for batch in batches(records, size):
-            with store.transaction() as tx:
-                if kind == "users":
-                    tx.upsert_users(batch, run_id=run)  # type: ignore[arg-type]
-                else:
-                    tx.upsert_sections(batch, run_id=run)  # type: ignore[arg-type]
-
-    return timed(run_batches)
+Baseline = Callable[[list[list[Rows]], bool], float]
 
 
-def report(database: str, kind: str, records: int, rows: int, load: float, again: float, bare: float) -> None:
+def report(database: str, load: Workload, first: float, again: float, bare: float, indexed: float) -> None:
+    rows = load.row_count
     print(
-        f"{database:9} {kind:8} {records:>8} records {rows:>9} rows | "
-        f"load {records / load:>9,.0f} rec/s {rows / load:>10,.0f} rows/s | "
-        f"reapply {rows / again:>10,.0f} rows/s | bare {rows / bare:>10,.0f} rows/s | "
-        f"load/bare {bare / load:5.2f}  reapply/bare {bare / again:5.2f}"
+        f"{database:8} {load.kind:8} {len(load.records):>7} rec {rows:>8} rows | "
+        f"load {len(load.records) / first:>6,.0f} rec/s {rows / first:>7,.0f} rows/s | "
+        f"reapply {rows / again:>7,.0f} rows/s | bare {rows / bare:>7,.0f} | "
+        f"indexed {rows / indexed:>7,.0f} | load/bare {bare / first:4.2f} "
+        f"load/indexed {indexed / first:4.2f} reapply/bare {bare / again:4.2f} | "
+        f"flatten {rows / load.flatten_seconds:>9,.0f} rows/s"
     )
 
 
-def bench(
-    database: str, url: str, bare: Callable[[list[list[Rows]]], float], data: dict[str, list[T]], size: int
-) -> None:  # type: ignore[type-var]
+def bench(database: str, url: str, baseline: Baseline, loads: list[Workload]) -> None:
+    """Per workload: store load, store reapply, then both baselines, measured one after another."""
     store = Store.open(url)
     try:
-        for kind, records in data.items():
-            flat = [flatten(kind, batch) for batch in batches(records, size)]  # type: ignore[arg-type]
-            row_count = sum(len(rows.rows) for batch in flat for rows in batch)
-            load = measure(store, kind, records, size, "run-1")  # type: ignore[arg-type]
-            again = measure(store, kind, records, size, "run-2")  # type: ignore[arg-type]
-            report(database, kind, len(records), row_count, load, again, bare(flat))
+        for load in loads:
+            first = load.write(store, "run-1")
+            again = load.write(store, "run-2")
+            report(database, load, first, again, baseline(load.flat, False), baseline(load.flat, True))
     finally:
         store.close()
 
@@ -253,37 +305,30 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(2026)
     started = time.perf_counter()
-    data = {
-        "users": make_users(args.records, rng),
-        "sections": make_sections(args.records, rng, args.records),
-    }
+    loads = [
+        Workload("users", make_users(args.records, rng), args.batch),
+        Workload("sections", make_sections(args.records, rng, args.records), args.batch),
+    ]
     print(
-        f"generated {args.records} users and {args.records} sections in {time.perf_counter() - started:.1f}s"
+        f"generated and flattened {args.records} users and sections in {time.perf_counter() - started:.1f}s"
     )
 
     if args.only != "postgres":
         with tempfile.TemporaryDirectory() as directory:
-            url = f"sqlite:///{directory}/bench.db"
-            bench(
-                "sqlite", url, lambda flat: bare_sqlite(Path(directory) / "bare.db", flat), data, args.batch
-            )  # type: ignore[misc]
+            files = iter(range(1_000))
+
+            def sqlite_baseline(flat: list[list[Rows]], indexed: bool) -> float:
+                return baseline_sqlite(Path(directory) / f"baseline-{next(files)}.db", flat, indexed=indexed)
+
+            bench("sqlite", f"sqlite:///{directory}/bench.db", sqlite_baseline, loads)
     if args.only != "sqlite":
         admin_url = os.environ.get("ROLLCALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-        admin = sa.create_engine(sa.make_url(admin_url).set(drivername="postgresql+psycopg"))
-        schema = f"rollcall_bench_{uuid.uuid4().hex[:8]}"
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        try:
-            url = (
-                sa.make_url(admin_url)
-                .update_query_dict({"options": f"-csearch_path={schema}"})
-                .render_as_string(hide_password=False)
-            )
-            bench("postgres", url, lambda flat: bare_postgres(url, flat), data, args.batch)  # type: ignore[misc]
-        finally:
-            with admin.begin() as connection:
-                connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-            admin.dispose()
+
+        def postgres_baseline(flat: list[list[Rows]], indexed: bool) -> float:
+            return baseline_postgres(admin_url, flat, indexed=indexed)
+
+        with scratch_schema(admin_url) as url:
+            bench("postgres", url, postgres_baseline, loads)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:,.0f} MiB")
 

@@ -70,7 +70,7 @@ def test_an_unwritable_directory_is_a_usage_error(tmp_path: Path) -> None:
         "roster", "generate", "--students", "5", "--seed", "1", "--out", str(blocker / "sub")
     )
     assert result.returncode == 2
-    assert "cannot create" in result.stderr
+    assert "cannot use" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from rollcall.domain.snapshot import DistrictSnapshot
-from rollcall.emulator import Emulator
 from tests.client.district import build_district
-from tests.client.emulated import Emulated
+from tests.client.emulated import Emulated, emulate
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +18,6 @@ def snapshot() -> DistrictSnapshot:
 
 @pytest.fixture
 def emulated(snapshot: DistrictSnapshot) -> Iterator[Emulated]:
-    with Emulator(seed="client-tests") as emu:
-        district_id = emu.load_snapshot(snapshot)
-        yield Emulated(emu, district_id, snapshot)
+    emulated = emulate(snapshot)
+    with emulated.emu:
+        yield emulated

@@ -1,5 +1,6 @@
-"""The client wired to the in-process emulator: one clock for both (the client's sleeps move the emulator's
-clock, so rate-limit windows pass without real waiting), and a transport wrapper that counts requests."""
+"""The client wired to the in-process emulator: one clock for both (the client's sleeps move the clock the
+emulator's rate-limit windows follow, so windows pass without real waiting), and a transport wrapper that
+counts requests."""
 
 from __future__ import annotations
 
@@ -11,8 +12,12 @@ import httpx
 
 from rollcall.client import AsyncCleverClient, CleverClient, RetryPolicy
 from rollcall.domain.snapshot import DistrictSnapshot
-from rollcall.domain.timestamps import Clock
+from rollcall.domain.timestamps import FixedClock
 from rollcall.emulator import Emulator
+from rollcall.emulator.faults import parse_fault_plan
+
+# Mid-minute, so the first rate-limit window has 30 s left.
+START = dt.datetime(2026, 9, 1, 8, 0, 30, tzinfo=dt.UTC)
 
 FAST_RETRIES = RetryPolicy(attempts=8, timeout=600.0, wait_initial=0.05, wait_max=1.0, wait_jitter=0.05)
 
@@ -38,27 +43,35 @@ class CountingTransport(httpx.BaseTransport):
         return [path for path, _ in self.seen]
 
 
+def emulate(snapshot: DistrictSnapshot, *, rate_limit: int = 1_200) -> Emulated:
+    """An emulator serving `snapshot` whose rate-limit windows follow a clock the client's sleeps move."""
+    clock = FixedClock(START)
+    emu = Emulator(seed="client-tests", rate_limit=rate_limit, limit_clock=clock)
+    return Emulated(emu, emu.load_snapshot(snapshot), snapshot, clock)
+
+
 @dataclass
 class Emulated:
-    """An emulator serving one district, and ways to reach it."""
+    """An emulator serving one district, the clock its rate limits follow, and ways to reach it."""
 
     emu: Emulator
     district_id: str
     snapshot: DistrictSnapshot
+    clock: FixedClock
     slept: list[float] = field(default_factory=list)
 
-    @property
-    def clock(self) -> Clock:
-        return self.emu.state.clock
+    def faults(self, *specs: str, seed: int = 0) -> None:
+        """Install a fault plan of `--fault` specs, e.g. `503@/v3.1/users:count=2`."""
+        self.emu.set_faults(parse_fault_plan(list(specs), seed=seed))
 
     @property
     def token(self) -> str:
         return self.emu.district_token(self.district_id)
 
     def sleep(self, seconds: float) -> None:
-        """The client's sleep: time passes on the emulator's clock instead of the wall clock."""
+        """The client's sleep: time passes on the rate-limit clock instead of the wall clock."""
         self.slept.append(seconds)
-        self.emu.advance_clock(dt.timedelta(seconds=seconds))
+        self.clock.advance(dt.timedelta(seconds=seconds))
 
     async def async_sleep(self, seconds: float) -> None:
         self.sleep(seconds)
@@ -74,12 +87,17 @@ class Emulated:
         transport: httpx.BaseTransport | None = None,
         retry: RetryPolicy = FAST_RETRIES,
         page_size: int = 10_000,
+        base_url: str | None = None,
     ) -> CleverClient:
+        """A client on the in-process transport, or over real HTTP when `base_url` (of `serve_in_thread`)
+        is given."""
+        if base_url is None:
+            transport = transport or self.emu.sync_transport()
         return CleverClient(
             token or self.token,
             api_version=version,
-            base_url=self.emu.base_url,
-            transport=transport or self.emu.sync_transport(),
+            base_url=base_url or self.emu.base_url,
+            transport=transport,
             retry=retry,
             page_size=page_size,
             clock=self.clock,

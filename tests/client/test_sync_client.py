@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import msgspec
 import pytest
 
 from rollcall.client import queries as q
@@ -36,6 +37,11 @@ def test_page_sizes_outside_clever_bounds_are_refused() -> None:
         CleverClient("token", page_size=10_001)
     with pytest.raises(UsageError, match="at least 1"):
         CleverClient("token", page_size=0)
+
+
+def test_a_per_call_limit_below_one_is_refused_before_any_request() -> None:
+    with CleverClient("token", base_url=NOWHERE) as client, pytest.raises(UsageError, match="at least 1"):
+        client.iter_pages(q.users("v3.1"), limit=0)
 
 
 def test_the_token_never_appears_in_the_repr() -> None:
@@ -292,8 +298,9 @@ def test_an_sso_token_on_a_bulk_path_is_route_not_found(emulated: Emulated) -> N
     sso = emulated.emu.mint_sso_token(teacher_id)
     with emulated.client(token=sso) as clever:
         assert clever.get_user(teacher_id).id == teacher_id
-        with pytest.raises(RouteNotFound, match="SSO tokens reach only"):
+        with pytest.raises(RouteNotFound, match="SSO tokens reach only") as info:
             list(clever.iter_courses())
+    assert sso not in str(info.value)
 
 
 def test_a_page_above_ten_thousand_is_limit_too_large(emulated: Emulated) -> None:
@@ -348,8 +355,16 @@ def test_events_follow_a_roster_change_from_the_latest_event_id(emulated: Emulat
 
 
 def _plain(record: object) -> dict[str, object]:
-    import msgspec
-
     plain = msgspec.to_builtins(record)
     assert isinstance(plain, dict)
     return plain
+
+
+def test_a_walk_over_real_loopback_http_yields_each_user_once(emulated: Emulated) -> None:
+    with emulated.emu.serve_in_thread() as base_url:
+        assert base_url.startswith("http://127.0.0.1:")
+        with CleverClient(emulated.token, base_url=base_url, page_size=7) as clever:
+            ids = [user.id for user in clever.iter_users()]
+            district = clever.get_district()
+    assert ids == sorted(emulated.snapshot.users)
+    assert district == emulated.snapshot.district

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import re
+import tempfile
 from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rollcall.domain import vocabulary
 from rollcall.errors import UsageError
@@ -356,7 +359,7 @@ def test_a_path_that_is_a_file_or_under_a_file_is_refused(tmp_path: Path) -> Non
     blocker.write_text("x")
     with pytest.raises(UsageError, match="not a directory"):
         generate_roster(blocker, students=10, seed=1)
-    with pytest.raises(UsageError, match="cannot create"):
+    with pytest.raises(UsageError, match="cannot use"):
         generate_roster(blocker / "district", students=10, seed=1)
 
 
@@ -377,3 +380,32 @@ def test_progress_reports_students_done_up_to_the_total(tmp_path: Path) -> None:
     assert done == sorted(done)
     assert done[-1] == 2500
     assert not list(tmp_path.glob(f"*{PARTIAL_SUFFIX}"))
+
+
+def test_a_file_that_cannot_be_opened_is_a_usage_error_and_leaves_no_partial_files(tmp_path: Path) -> None:
+    (tmp_path / f".enrollments.csv{PARTIAL_SUFFIX}").mkdir()  # in the way of one temporary file
+    with pytest.raises(UsageError, match="cannot write the roster"):
+        generate_roster(tmp_path, students=20, seed=1, force=True)
+    assert [p.name for p in tmp_path.iterdir()] == [f".enrollments.csv{PARTIAL_SUFFIX}"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(students=st.integers(min_value=1, max_value=1500), seed=st.integers() | st.text(max_size=8))
+def test_any_size_and_seed_gives_a_district_whose_references_all_resolve(
+    students: int, seed: int | str
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        summary = generate_roster(root, students=students, seed=seed)
+        found = District(root)
+    assert len(_student_ids(found)) == students
+    assert summary.rows["enrollments.csv"] == 8 * students
+    teacher_schools = {(row["Teacher_id"], row["School_id"]) for row in found["teachers.csv"]}
+    student_school = {row["Student_id"]: row["School_id"] for row in found["students.csv"]}
+    section_school = {row["Section_id"]: row["School_id"] for row in found["sections.csv"]}
+    for row in found["sections.csv"]:
+        assert (row["Teacher_id"], row["School_id"]) in teacher_schools
+    for row in found["enrollments.csv"]:
+        assert section_school[row["Section_id"]] == student_school[row["Student_id"]] == row["School_id"]
+    assert len(found["district_admins.csv"]) >= 3
+    assert Counter(row["Student_id"] for row in found["students.csv"]).most_common(1)[0][1] <= 5

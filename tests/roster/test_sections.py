@@ -123,3 +123,17 @@ def test_an_enrollment_at_another_school_than_its_section_is_a_warning(tmp_path:
     assert report.snapshot is not None
     [warning] = report.warnings
     assert (warning.line, warning.column) == (2, "School_id")
+
+
+def test_term_problems_are_reported_on_every_row_that_has_them(tmp_path: Path) -> None:
+    report = _read(
+        tmp_path,
+        "S1,SEC1,T1,,,,,,,,,Fall,12/20/2024,08/15/2024\n"
+        "S1,SEC2,T1,,,,,,,,,Fall,12/20/2024,08/15/2024\n"
+        "S1,SEC3,T1,,,,,,,,,Fall,13/01/2024,\n"
+        "S1,SEC4,T1,,,,,,,,,Fall,13/01/2024,\n",
+        "S1,SEC1,1001\nS1,SEC2,1001\nS1,SEC3,1001\nS1,SEC4,1001\n",
+    )
+    warnings = [(warning.line, warning.column) for warning in report.warnings]
+    assert warnings == [(2, "Term_end"), (3, "Term_end")]
+    assert [(error.line, error.column) for error in report.errors] == [(4, "Term_start"), (5, "Term_start")]

@@ -148,3 +148,18 @@ def test_student_enum_email_and_date_values_are_checked(tmp_path: Path) -> None:
         "Contact_relationship", "Contact_type", "Contact_phone_type", "Contact_email",
     }  # fmt: skip
     assert columns == {(2, column) for column in expected_line_2} | {(3, "DOB")}
+
+
+def test_a_students_rows_need_not_follow_each_other(tmp_path: Path) -> None:
+    students = (
+        HEADER
+        + AMY + "Pat Doe,,555-0100,,Parent,,\n"
+        + BEN + ",,,,,,\n"
+        + AMY + "Sam Roe,,555-0101,,Sibling,,\n"
+        + "S1,1001,Amy,Adams,5,02/12/2014,Lee Poe,,555-0102,,Parent,,\n"  # another DOB
+    )  # fmt: skip
+    report = _load(tmp_path, students)
+    [error] = report.errors
+    assert (error.line, error.column) == (5, "DOB")
+    assert report.counts is not None
+    assert report.counts.users_by_roles == {"contact": 3, "student": 2, "teacher": 1}

@@ -59,3 +59,29 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> None:
 def test_an_in_memory_sqlite_store_keeps_its_schema_across_connections() -> None:
     with Store.open("sqlite://") as store:
         assert store.counts("any")["users"] == 0
+
+
+@pytest.mark.postgres
+def test_a_missing_postgresql_database_is_a_store_error_with_advice() -> None:
+    from tests.store.conftest import POSTGRES_URL, postgres_schema
+
+    with postgres_schema():  # skips with a reason when PostgreSQL is down
+        pass
+    url = POSTGRES_URL.rsplit("/", 1)[0] + "/rollcall_no_such_database"
+    with pytest.raises(StoreError, match=r"rollcall_no_such_database.*does not exist.*createdb"):
+        Store.open(url)
+
+
+@pytest.mark.postgres
+def test_an_unknown_postgresql_user_is_told_to_check_the_credentials() -> None:
+    from tests.store.conftest import POSTGRES_URL, postgres_schema
+
+    with postgres_schema():
+        pass
+    scheme, _, rest = POSTGRES_URL.partition("://")
+    url = f"{scheme}://rollcall_nobody:pw@{rest.rpartition('@')[2]}"
+    with pytest.raises(
+        StoreError, match=r"rollcall_nobody:\*\*\*@.*check the user name and password"
+    ) as caught:
+        Store.open(url)
+    assert ":pw@" not in str(caught.value)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from rollcall.domain.user import Staff, StudentRelationship
 from rollcall.errors import StoreError
-from rollcall.store import Checkpoint, Store
+from rollcall.store import RECORD_TYPES, Checkpoint, Store
 from tests.domain.factories import DISTRICT, SCHOOL_A, SCHOOL_B, guardian_of_two, student, teacher_staff_admin
 from tests.store import records
 
@@ -216,6 +216,7 @@ def test_delete_soft_deletes_one_record_and_upsert_restores_it(store: Store) -> 
 
 
 def test_deleting_an_unknown_record_type_is_a_store_error(store: Store) -> None:
+    assert "resources" not in RECORD_TYPES
     with (
         pytest.raises(
             StoreError, match=r"cannot delete resources r1: the store keeps only districts, schools"

@@ -14,7 +14,7 @@ import httpx
 
 from rollcall.client import queries as q
 from rollcall.client.identity import Me, MeIdentity
-from rollcall.client.options import check_page_size, check_resume_url, decode_me, resolve_version, v3_only
+from rollcall.client.options import check_page_size, decode_me, resolve_version, start_url, v3_only
 from rollcall.client.pages import Page, decode_list, decode_single, first_page_url, make_page, next_page_url
 from rollcall.client.queries import ListQuery, SingleQuery
 from rollcall.client.retry import RetryPolicy
@@ -117,12 +117,8 @@ class AsyncCleverClient:
         resume_url: str | None = None,
     ) -> AsyncIterator[Page[T]]:
         """Every page of `query`, following `links[rel=next]` (see `CleverClient.iter_pages`)."""
-        if resume_url is not None:
-            url = check_resume_url(self.base_url, query.path, resume_url)
-        else:
-            size = check_page_size(limit or self.page_size, enforce_max=False)
-            url = first_page_url(query.path, query.params, size, starting_after)
-        return self._walk(query, url)
+        size = self.page_size if limit is None else limit
+        return self._walk(query, start_url(self.base_url, query, size, starting_after, resume_url))
 
     async def _walk(self, query: ListQuery[T], first: str) -> AsyncIterator[Page[T]]:
         url: str | None = first
@@ -429,6 +425,14 @@ class AsyncCleverClient:
     async def fetch_all(self) -> DistrictPull:
         """The district and all its schools, terms, courses, sections and people, the collections fetched
         concurrently (each collection still walks its pages in order)."""
+        try:
+            return await self._fetch_all()
+        except ExceptionGroup as failed:
+            # Callers (and the CLI) handle rollcall's errors, not groups of them: the first failure stands
+            # for the pull; the others were cancelled along with it or failed the same way.
+            raise _first_leaf(failed) from failed
+
+    async def _fetch_all(self) -> DistrictPull:
         version = self.api_version
         async with asyncio.TaskGroup() as group:
             district = group.create_task(self.get_district())
@@ -467,3 +471,8 @@ async def _records(pages: AsyncIterator[Page[T]]) -> AsyncIterator[T]:
     async for page in pages:
         for record in page.records:
             yield record
+
+
+def _first_leaf(group: BaseExceptionGroup[Exception]) -> Exception:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

@@ -67,13 +67,15 @@ class DistrictToken(msgspec.Struct, kw_only=True, frozen=True):
         return f"DistrictToken(id={self.id!r}, district={self.owner.id!r}, access_token=<redacted>)"
 
 
-class _TokensPage(msgspec.Struct):
+class TokensPage(msgspec.Struct):
+    """One page of `GET /oauth/tokens`: the tokens (not wrapped in `{data, uri}`) and `links`."""
+
     data: list[DistrictToken]
     links: list[Link] = []
 
 
 _token_decoder: Final = msgspec.json.Decoder(TokenResponse)
-_tokens_page_decoder: Final = msgspec.json.Decoder(_TokensPage)
+_tokens_page_decoder: Final = msgspec.json.Decoder(TokensPage)
 
 
 def authorize_url(
@@ -214,13 +216,14 @@ def list_district_tokens(
         while url is not None:
             page = session.request(url, _tokens_page_decoder.decode)
             found.extend(page.data)
-            url = _next_tokens_url(page, url, base)
+            url = next_tokens_url(page, url, base)
     finally:
         session.close()
     return found
 
 
-def _next_tokens_url(page: _TokensPage, current: str, base: str) -> str | None:
+def next_tokens_url(page: TokensPage, current: str, base: str) -> str | None:
+    """The next page of the token listing, by its `next` link (same rules as data lists)."""
     uri = next((link.uri for link in page.links if link.rel == "next"), None)
     if not page.data or uri is None:
         return None

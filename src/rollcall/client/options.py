@@ -3,15 +3,18 @@ resume checkpoints, version-only features."""
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeVar
 
 import msgspec
 
 from rollcall.client.identity import MeResponse
-from rollcall.client.pages import same_origin_path
+from rollcall.client.pages import first_page_url, same_origin_path
+from rollcall.client.queries import ListQuery
 from rollcall.domain.paging import MAX_LIMIT
 from rollcall.domain.version import ApiVersion, parse_api_version
 from rollcall.errors import UsageError
+
+T = TypeVar("T")
 
 _me_decoder: Final = msgspec.json.Decoder(MeResponse)
 
@@ -39,6 +42,16 @@ def check_resume_url(base_url: str, list_path: str, url: str) -> str:
     if path.partition("?")[0] != list_path:
         raise UsageError(f"checkpoint {url!r} does not belong to {list_path}")
     return path
+
+
+def start_url(
+    base_url: str, query: ListQuery[T], page_size: int, starting_after: str | None, resume_url: str | None
+) -> str:
+    """Where a walk of `query` begins: a stored `resume_url` checkpoint, else the first page's URL."""
+    if resume_url is not None:
+        return check_resume_url(base_url, query.path, resume_url)
+    size = check_page_size(page_size, enforce_max=False)
+    return first_page_url(query.path, query.params, size, starting_after)
 
 
 def v3_only(version: ApiVersion, what: str) -> None:

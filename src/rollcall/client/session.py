@@ -190,7 +190,7 @@ class SyncSession(_SessionBase):
             attempt += 1
             pause = self.rate.delay(self._now(), self.policy)
             if pause > 0:
-                log.info("client.paced", url=url, delay=round(pause, 3))
+                log.debug("client.paced", url=url, delay=round(pause, 3))
                 self._sleep(pause)
             self.rate.in_flight += 1
             try:
@@ -255,7 +255,7 @@ class AsyncSession(_SessionBase):
                 self.rate.in_flight += 1
                 try:
                     if pause > 0:
-                        log.info("client.paced", url=url, delay=round(pause, 3))
+                        log.debug("client.paced", url=url, delay=round(pause, 3))
                         await self._sleep(pause)
                     response = await self.http.request(method, url, content=content)
                     state = self.rate.observe(response.headers, self._now())

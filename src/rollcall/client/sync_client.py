@@ -12,7 +12,7 @@ import httpx
 
 from rollcall.client import queries as q
 from rollcall.client.identity import Me, MeIdentity
-from rollcall.client.options import check_page_size, check_resume_url, decode_me, resolve_version, v3_only
+from rollcall.client.options import check_page_size, decode_me, resolve_version, start_url, v3_only
 from rollcall.client.pages import (
     Page,
     decode_list,
@@ -99,12 +99,8 @@ class CleverClient:
     ) -> Iterator[Page[T]]:
         """Every page of `query`, following `links[rel=next]`. `resume_url` restarts a walk from a stored
         `PageInfo.next_url` checkpoint. Stops on a page without `next` or with no records."""
-        if resume_url is not None:
-            url = check_resume_url(self.base_url, query.path, resume_url)
-        else:
-            size = check_page_size(limit or self.page_size, enforce_max=False)
-            url = first_page_url(query.path, query.params, size, starting_after)
-        return self._walk(query, url)
+        size = self.page_size if limit is None else limit
+        return self._walk(query, start_url(self.base_url, query, size, starting_after, resume_url))
 
     def _walk(self, query: ListQuery[T], first: str) -> Iterator[Page[T]]:
         url: str | None = first

@@ -3,7 +3,16 @@
 synthetic ones."""
 
 from rollcall.roster.counts import RosterCounts
+from rollcall.roster.generator import GenerationSummary, generate_roster
 from rollcall.roster.problem import Problem
 from rollcall.roster.reader import RosterReport, load_roster, read_roster
 
-__all__ = ["Problem", "RosterCounts", "RosterReport", "load_roster", "read_roster"]
+__all__ = [
+    "GenerationSummary",
+    "Problem",
+    "RosterCounts",
+    "RosterReport",
+    "generate_roster",
+    "load_roster",
+    "read_roster",
+]

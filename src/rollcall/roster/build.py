@@ -49,6 +49,7 @@ class SectionRow:
         "number",
         "period",
         "school",
+        "school_sis",
         "sis_id",
         "students",
         "subject",
@@ -56,10 +57,11 @@ class SectionRow:
         "term",
     )  # fmt: skip
 
-    def __init__(self, sis_id: str, line: int, school: str) -> None:
+    def __init__(self, sis_id: str, line: int, school: str, school_sis: str) -> None:
         self.sis_id = sis_id
         self.line = line
-        self.school = school  # the school's id (not its School_id)
+        self.school = school  # the school's id ("" when its School_id is unknown)
+        self.school_sis = school_sis  # its School_id
         self.teachers: list[str] = []  # Teacher_id values, primary first
         self.students: list[str] = []  # student user ids, in enrollments.csv order
         self.name = ""
@@ -72,10 +74,31 @@ class SectionRow:
         self.term: str | None = None
 
 
+class StudentEntry:
+    """A student of students.csv (its user's `school` is the file's until the primary school is chosen) and,
+    as enrollments.csv is read, the school of its sections: noted in the enrollment loop itself so that
+    millions of enrollments need no second pass to find primary schools."""
+
+    __slots__ = ("contacts", "id", "school", "several", "user")
+
+    def __init__(self, user: User) -> None:
+        self.id = user.id
+        self.user = user
+        self.contacts = 0  # contacts tied to it so far
+        self.school: str | None = None  # the school id of its sections while they share one
+        self.several = False  # its sections are at several schools
+
+    @property
+    def sis_id(self) -> str:
+        """Its Student_id."""
+        role = self.user.roles.student
+        return role.sis_id if role is not None else ""
+
+
 class ContactRow:
     """One contact person (keyed by Clever's contact identity) and the students it is tied to."""
 
-    __slots__ = ("email", "key", "line", "name", "phone", "phone_type", "relationships", "sis_id")
+    __slots__ = ("email", "key", "kinds", "line", "name", "phone", "phone_type", "sis_id", "students")
 
     def __init__(self, key: str, line: int, sis_id: str, name: str, email: str, phone: str, phone_type: str):
         self.key = key
@@ -85,7 +108,10 @@ class ContactRow:
         self.email = email
         self.phone = phone
         self.phone_type = phone_type
-        self.relationships: list[tuple[str, str, str]] = []  # (student user id, relationship, type)
+        # Parallel lists (a membership test on `students` stays in C): each student's user id, and the
+        # (relationship, type) of this contact to it.
+        self.students: list[str] = []
+        self.kinds: list[tuple[str, str]] = []
 
 
 class RosterBuild:
@@ -103,8 +129,9 @@ class RosterBuild:
         self.district_admins: dict[str, EmployeeRow] = {}
         self.sections: dict[str, SectionRow] = {}
         self.courses: dict[str, Course] = {}  # course id -> Course
+        self.course_ids: dict[tuple[str, str], str] = {}  # (Course_name, Course_number) -> course id
+        self.term_ids: dict[tuple[str, str, str], str] = {}  # clean (Term_name, Term_start, Term_end) -> id
         self.terms: dict[str, Term] = {}  # term id -> Term
-        self.student_ids: dict[str, str] = {}  # Student_id -> user id
-        self.students: dict[str, User] = {}  # user id -> User (primary school still the file's)
+        self.student_ids: dict[str, StudentEntry] = {}  # Student_id -> its entry
         self.contacts: dict[str, ContactRow] = {}  # contact identity key -> contact
         self.teacher_users: dict[str, str] = {}  # Teacher_id -> v3 user id (after the merge)

@@ -77,7 +77,7 @@ def read_teachers(table: Table, build: RosterBuild) -> None:
     school_of = table.getter("School_id", "Teacher_id")
     values_of = table.getter(*TEACHER_VALUE_COLUMNS)
     for row in table.rows():
-        if not table.check_row(row):
+        if not table.check_row(row, table.line):
             continue
         school, sis_id = school_of(row)
         values = values_of(row)
@@ -102,7 +102,7 @@ def read_staff(table: Table, build: RosterBuild) -> None:
     school_of = table.getter("School_id", "Staff_id")
     values_of = table.getter(*STAFF_VALUE_COLUMNS)
     for row in table.rows():
-        if not table.check_row(row):
+        if not table.check_row(row, table.line):
             continue
         school, sis_id = school_of(row)
         values = values_of(row)
@@ -120,7 +120,7 @@ def read_district_admins(table: Table, build: RosterBuild) -> None:
     values_of = table.getter(*ADMIN_VALUE_COLUMNS)
     id_position = table.index("District_admin_id")
     for row in table.rows():
-        if not table.check_row(row):
+        if not table.check_row(row, table.line):
             continue
         values = values_of(row)
         record = _add_row(

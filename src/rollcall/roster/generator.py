@@ -129,38 +129,52 @@ class _PartialFiles:
         return self.out_dir / f".{name}{PARTIAL_SUFFIX}"
 
     def __enter__(self) -> _PartialFiles:
-        for name in self.names:
-            self.handles[name] = open(
-                self._partial(name), "w", encoding="utf-8", newline="", buffering=_BUFFER
-            )
+        try:
+            for name in self.names:
+                self.handles[name] = open(
+                    self._partial(name), "w", encoding="utf-8", newline="", buffering=_BUFFER
+                )
+        except BaseException:
+            self._discard()
+            raise
         return self
 
     def write(self, name: str, lines: list[str]) -> None:
         self.handles[name].write("".join(lines))
         self.rows[name] += len(lines)
 
+    def _discard(self) -> None:
+        for name, handle in self.handles.items():
+            handle.close()
+            self._partial(name).unlink(missing_ok=True)
+
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        for handle in self.handles.values():
-            handle.close()
-        if kind is None:
-            for name in self.names:
-                os.replace(self._partial(name), self.out_dir / name)
+        if kind is not None:
+            self._discard()
             return
+        try:
+            for handle in self.handles.values():
+                handle.close()  # flushes: a full disk shows up here
+        except BaseException:
+            self._discard()
+            raise
         for name in self.names:
-            self._partial(name).unlink(missing_ok=True)
+            os.replace(self._partial(name), self.out_dir / name)
 
 
 def _prepare(out_dir: Path, force: bool) -> None:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} exists and is not a directory")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
-        raise UsageError(f"{out_dir} is not empty; pass --force to overwrite its roster files")
     try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise UsageError(f"{out_dir} exists and is not a directory")
+        if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+            raise UsageError(f"{out_dir} is not empty; pass --force to overwrite its roster files")
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UsageError(f"cannot create {out_dir}: {error.strerror or error}") from error
+        raise UsageError(
+            f"cannot use {out_dir} as the roster directory: {error.strerror or error}"
+        ) from error
 
 
 def _admin_kinds(students: int) -> list[str]:

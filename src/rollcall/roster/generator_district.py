@@ -218,10 +218,10 @@ class DistrictBuilder:
         middle = rng.choice(_ADULT_FIRST_NAMES) if rng.random() < 0.5 else ""
         return Employee(number, first, middle, rng.choice(vocab.LAST_NAMES))
 
-    def _teacher(self, person: Employee | None = None) -> Teacher:
+    def _teacher(self) -> Teacher:
         teacher_id = f"T{self.next_teacher:07d}"
         self.next_teacher += 1
-        return Teacher(person or self._employee(), teacher_id, self.rng.choice(vocab.TEACHER_TITLES))
+        return Teacher(self._employee(), teacher_id, self.rng.choice(vocab.TEACHER_TITLES))
 
     def _staff_id(self) -> str:
         staff_id = f"E{self.next_staff:07d}"
@@ -481,8 +481,8 @@ class DistrictBuilder:
         principal = self._employee()
         principal.is_staff = True
         rows: list[tuple[Employee, str, str, str]] = [(principal, self._staff_id(), *vocab.PRINCIPAL_TITLE)]
-        teaching = min(wanted - 1, stochastic_round(wanted * TEACHER_STAFF_SHARE, rng))
-        for _ in range(teaching):
+        teaching: list[Employee] = []
+        for _ in range(min(wanted - 1, stochastic_round(wanted * TEACHER_STAFF_SHARE, rng))):
             # A teaching district admin stays teacher-only: the district needs that combination too.
             elsewhere = [t for t in self.previous_teachers if not t.person.is_staff and not t.person.is_admin]
             here = [t for t in local if not t.person.is_staff]
@@ -491,6 +491,7 @@ class DistrictBuilder:
                 break
             person = rng.choice(source).person
             person.is_staff = True
+            teaching.append(person)
             rows.append((person, self._staff_id(), *rng.choice(vocab.TEACHER_STAFF_TITLES)))
         new_staff: list[tuple[Employee, str, str, str]] = []
         while len(rows) < wanted:
@@ -507,9 +508,7 @@ class DistrictBuilder:
             for i, (p, staff_id, title, department) in enumerate(rows + carried)
         ]
         # The latest teacher + staff users, for a district-admin pick at a school that has none itself.
-        self.recent_teacher_staff = [*self.recent_teacher_staff, *(p for p, *_ in rows[1 : 1 + teaching])][
-            -64:
-        ]
+        self.recent_teacher_staff = (self.recent_teacher_staff + teaching)[-64:]
         self.carried_staff = [row for row in new_staff if rng.random() < STAFF_ALSO_NEXT_SCHOOL]
         return lines, principal
 
@@ -522,14 +521,12 @@ class DistrictBuilder:
                 continue
             if pick.kind == "teacher":
                 candidates = [t.person for t in local if not t.person.is_staff and not t.person.is_admin]
-                titles = vocab.TEACHING_ADMIN_TITLES
             else:
                 candidates = [p for p in self.recent_teacher_staff if not p.is_admin]
-                titles = vocab.TEACHING_ADMIN_TITLES
             if candidates:
                 pick.person = rng.choice(candidates)
                 pick.person.is_admin = True
-                pick.title = rng.choice(titles)
+                pick.title = rng.choice(vocab.TEACHING_ADMIN_TITLES)
 
     def district_admin_lines(self) -> list[str]:
         """District admins, written last: pure admins are hired now, teaching ones were picked on the way.

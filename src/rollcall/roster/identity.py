@@ -4,6 +4,8 @@ the same person (employees by e-mail, contacts by Clever's contact identity)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from hashlib import blake2b
 from typing import Final
 
 from rollcall.domain.ids import IdFactory
@@ -18,49 +20,51 @@ T1_UNIX: Final = int(T1.timestamp())
 T0_STAMP: Final = format_timestamp(T0)
 T1_STAMP: Final = format_timestamp(T1)
 LAUNCH_DATE: Final = format_date(T0.date())
+LEGACY_KINDS: Final = ("teacher", "staff", "district_admin", "contact")
 
 
 class RosterIds:
-    """Every id of one district, derived from `seed/district name` and the record's natural key."""
+    """Every id of one district, derived from `seed/district name` and the record's natural key.
+
+    Each id equals `IdFactory(namespace).make(time, kind, key)`; the hashing prefix of each (time, kind) is
+    prepared once because a large district derives millions of ids.
+    """
 
     def __init__(self, seed: str, district_name: str) -> None:
-        self._factory = IdFactory(namespace=f"{seed}/{district_name}")
-        self._make = self._factory.make
+        self.namespace = f"{seed}/{district_name}"
+        self.factory = IdFactory(namespace=self.namespace)
+        self.district = self._maker(T0_UNIX, "district")
+        self.school = self._maker(T0_UNIX, "school")
+        self.section = self._maker(T0_UNIX, "section")
+        self.course = self._maker(T0_UNIX, "course")
+        self.term = self._maker(T0_UNIX, "term")
+        # A student's one id, the same in v2 and v3.
+        self.student = self._maker(T0_UNIX, "student")
+        self._legacy = {kind: self._maker(T0_UNIX, kind) for kind in LEGACY_KINDS}
+        # The v3 user id of the employee(s) sharing a normalised e-mail address, or (key `kind\x1fsis id`)
+        # of an employee record that merges with nobody.
+        self.employee_user = self._maker(T1_UNIX, "user")
+        self.contact_user = self._maker(T1_UNIX, "contact-user")
 
-    def district(self, name: str) -> str:
-        return self._make(T0_UNIX, "district", name)
+    def _maker(self, created_unix: int, kind: str) -> Callable[[str], str]:
+        """A fast `key -> id` for one creation time and kind."""
+        if not 0 <= created_unix < 2**32:
+            raise ValueError(f"creation time {created_unix} does not fit an ObjectID")
+        prefix = f"{created_unix:08x}"
+        head = f"{self.namespace}\x1f{kind}\x1f".encode()
 
-    def school(self, school_id: str) -> str:
-        return self._make(T0_UNIX, "school", school_id)
+        def make(key: str) -> str:
+            return prefix + blake2b(head + key.encode(), digest_size=8).hexdigest()
 
-    def section(self, section_id: str) -> str:
-        return self._make(T0_UNIX, "section", section_id)
-
-    def course(self, key: str) -> str:
-        return self._make(T0_UNIX, "course", key)
-
-    def term(self, key: str) -> str:
-        return self._make(T0_UNIX, "term", key)
-
-    def student(self, student_id: str) -> str:
-        """A student's one id, the same in v2 and v3."""
-        return self._make(T0_UNIX, "student", student_id)
+        return make
 
     def legacy(self, kind: str, key: str) -> str:
         """The v2 id of a teacher, staff, district_admin or contact record."""
-        return self._make(T0_UNIX, kind, key)
-
-    def employee_user(self, email_key: str) -> str:
-        """The v3 user id of the employee(s) sharing a normalised e-mail address."""
-        return self._make(T1_UNIX, "user", email_key)
+        return self._legacy[kind](key)
 
     def solo_employee_user(self, kind: str, sis_id: str) -> str:
         """The v3 user id of an employee record that merges with nobody (no e-mail, or an e-mail clash)."""
-        return self._make(T1_UNIX, "user", f"{kind}\x1f{sis_id}")
-
-    def contact_user(self, contact_key: str) -> str:
-        """The v3 user id of a contact."""
-        return self._make(T1_UNIX, "contact-user", contact_key)
+        return self.employee_user(f"{kind}\x1f{sis_id}")
 
 
 def contact_key(

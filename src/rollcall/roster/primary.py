@@ -26,36 +26,31 @@ def _tally(sections: Iterable[tuple[str, int]]) -> SchoolTally:
 
 
 def assign_student_schools(build: RosterBuild) -> None:
-    """Set every student's primary `school` and `schools` from the sections enrollments put them in."""
-    only_school: dict[str, str] = {}  # student id -> the one school of its sections so far
-    several: set[str] = set()
-    for section in build.sections.values():
-        school = section.school
-        for student in section.students:
-            if only_school.setdefault(student, school) != school:
-                several.add(student)
-    tallies: dict[str, list[tuple[str, int]]] = {student: [] for student in several}
+    """Set every student's primary `school` and `schools`. The enrollment loop noted the one school of each
+    student's sections; only students with sections at several schools need their sections tallied."""
+    entries = build.student_ids.values()
+    tallies: dict[str, list[tuple[str, int]]] = {entry.id: [] for entry in entries if entry.several}
     if tallies:
         for section in build.sections.values():
             size = len(section.students)
             for student in section.students:
                 if student in tallies:
                     tallies[student].append((section.school, size))
-    for user_id, user in build.students.items():
-        role = user.roles.student
-        assert role is not None  # every user in build.students is a student
-        file_school = role.school
-        if user_id in tallies:
-            tally = _tally(tallies[user_id])
+    for entry in entries:
+        role = entry.user.roles.student
+        assert role is not None  # every entry is a student
+        file_school, school = role.school, entry.school
+        if entry.several:
+            tally = _tally(tallies[entry.id])
             role.school = primary_school(tally)
-            schools = {*tally, file_school}
-        elif user_id in only_school:
-            role.school = only_school[user_id]
-            schools = {role.school, file_school}
+            role.schools = sorted({*tally, file_school} - {""})
+        elif school is None:
+            role.schools = [file_school] if file_school else []
         else:
-            schools = {file_school}
-        schools.discard("")
-        role.schools = sorted(schools)
+            role.school = school
+            role.schools = (
+                [school] if school == file_school or not file_school else sorted((school, file_school))
+            )
 
 
 def teacher_schools(build: RosterBuild) -> dict[str, tuple[str, list[str]]]:

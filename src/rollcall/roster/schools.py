@@ -21,7 +21,7 @@ def read_schools(table: Table, build: RosterBuild) -> None:
     first_line: dict[str, int] = {}
     log, name = build.log, table.name
     for row in table.rows():
-        if not table.check_row(row):
+        if not table.check_row(row, table.line):
             continue
         (sis_id, school_name, number, state_id, low, high, principal, principal_email, address, city, state,
          zip_code, phone) = get(row)  # fmt: skip

@@ -4,10 +4,11 @@ lists of student ids, with no per-row objects."""
 
 from __future__ import annotations
 
+import csv
 import sys
 
 from rollcall.domain.district import Course, Section, Term
-from rollcall.roster.build import RosterBuild, SectionRow
+from rollcall.roster.build import RosterBuild, SectionRow, StudentEntry
 from rollcall.roster.columns import CO_TEACHER_COLUMNS
 from rollcall.roster.identity import T0_STAMP
 from rollcall.roster.problem import ProblemLog
@@ -29,7 +30,7 @@ def read_sections(table: Table, build: RosterBuild) -> None:
     check_schools = "schools.csv" in build.usable
     check_teachers = "teachers.csv" in build.usable
     for row in table.rows():
-        if not table.check_row(row):
+        if not table.check_row(row, table.line):
             continue
         line = table.line
         school_sis, sis_id = head(row)
@@ -42,16 +43,12 @@ def read_sections(table: Table, build: RosterBuild) -> None:
         school = build.school_ids.get(school_sis)
         if school is None and check_schools:
             log.error(name, line, "School_id", f"section {sis_id} is at unknown school {school_sis}")
-        section = SectionRow(sys.intern(sis_id), line, school or "")
-        for column, teacher in zip(("Teacher_id", *CO_TEACHER_COLUMNS), teachers_of(row), strict=True):
-            if not teacher:
-                continue
-            if teacher in section.teachers:
-                log.warning(name, line, column, f"teacher {teacher} is listed twice in section {sis_id}")
-            elif check_teachers and teacher not in build.teachers:
-                log.error(name, line, column, f"section {sis_id} names unknown teacher {teacher}")
-            else:
-                section.teachers.append(teacher)
+        section = SectionRow(sis_id, line, school or "", sys.intern(school_sis))
+        teachers = [teacher for teacher in teachers_of(row) if teacher]
+        if len(teachers) == 1 and (teachers[0] in build.teachers or not check_teachers):
+            section.teachers = teachers  # the usual section: one known teacher
+        else:
+            _add_teachers(build, section, teachers_of(row), name, check_teachers)
         (section.name, section.number, section.grade, course_name, course_number, section.period,
          section.subject, term_name, term_start, term_end) = values_of(row)  # fmt: skip
         section.course_name = course_name
@@ -69,10 +66,28 @@ def read_sections(table: Table, build: RosterBuild) -> None:
         build.sections[section.sis_id] = section
 
 
+def _add_teachers(
+    build: RosterBuild, section: SectionRow, cells: tuple[str, ...], file: str, check_teachers: bool
+) -> None:
+    """Add a section's teachers column by column, naming unknown and repeated ones."""
+    log, line, sis_id = build.log, section.line, section.sis_id
+    for column, teacher in zip(("Teacher_id", *CO_TEACHER_COLUMNS), cells, strict=True):
+        if not teacher:
+            continue
+        if teacher in section.teachers:
+            log.warning(file, line, column, f"teacher {teacher} is listed twice in section {sis_id}")
+        elif check_teachers and teacher not in build.teachers:
+            log.error(file, line, column, f"section {sis_id} names unknown teacher {teacher}")
+        else:
+            section.teachers.append(teacher)
+
+
 def _course(build: RosterBuild, course_name: str, number: str) -> str:
     """The id of the course with this name and number, created on first sight."""
-    course_id = build.ids.course(f"{course_name}\x1f{number}")
-    if course_id not in build.courses:
+    course_id = build.course_ids.get((course_name, number))
+    if course_id is None:
+        course_id = build.ids.course(f"{course_name}\x1f{number}")
+        build.course_ids[course_name, number] = course_id
         build.courses[course_id] = Course(
             id=course_id, district=build.district_id, name=course_name, number=number or None
         )
@@ -83,6 +98,9 @@ def _term(
     build: RosterBuild, log: ProblemLog, file: str, line: int, term_name: str, start: str, end: str
 ) -> str | None:
     """The id of the term with this name and dates, created on first sight; None when a date is malformed."""
+    term_id = build.term_ids.get((term_name, start, end))
+    if term_id is not None:  # only cells that made a term without any problem are remembered
+        return term_id
     start_date = parse_term_date(start) if start else ""
     end_date = parse_term_date(end) if end else ""
     if start_date is None:
@@ -91,9 +109,11 @@ def _term(
         log.error(file, line, "Term_end", date_problem("Term_end", end))
     if start_date is None or end_date is None:
         return None
+    term_id = build.ids.term(f"{term_name}\x1f{start_date}\x1f{end_date}")
     if start_date and end_date and start_date > end_date:
         log.warning(file, line, "Term_end", f"term {term_name!r} ends ({end}) before it starts ({start})")
-    term_id = build.ids.term(f"{term_name}\x1f{start_date}\x1f{end_date}")
+    else:
+        build.term_ids[term_name, start, end] = term_id
     if term_id not in build.terms:
         build.terms[term_id] = Term(
             id=term_id,
@@ -106,62 +126,72 @@ def _term(
 
 
 def read_enrollments(table: Table, build: RosterBuild) -> None:
-    """Put every student of `table` into its section's list of student ids."""
-    sections, student_ids, school_ids = build.sections, build.student_ids, build.school_ids
-    log, name = build.log, table.name
-    check_sections = "sections.csv" in build.usable
-    check_students = "students.csv" in build.usable
-    check_schools = "schools.csv" in build.usable
+    """Put every student of `table` into its section's list of student ids. The hot loop: two dict lookups and
+    one append per row; anything unusual goes to `_enrollment_problems`."""
+    sections_get, students_get = build.sections.get, build.student_ids.get
+    reader, width = table.reader, table.width
     school_at, section_at, student_at = (
         table.index("School_id"), table.index("Section_id"), table.index("Student_id"),
     )  # fmt: skip
-    for row in table.rows():
-        school_sis, section_sis, student_sis = row[school_at], row[section_at], row[student_at]
-        section = sections.get(section_sis)
-        student = student_ids.get(student_sis)
-        if section is None or student is None or school_ids.get(school_sis) != section.school:
-            _enrollment_problems(
-                table, log, name, row, section, student, check_sections, check_students, check_schools, build
-            )
-            if section is None or student is None:
+    rows = 0
+    last = reader.line_num
+    while True:
+        try:
+            for row in reader:
+                line = last + 1
+                last = reader.line_num
+                if len(row) != width:
+                    table.wrong_width(row, line)
+                    continue
+                rows += 1
+                section = sections_get(row[section_at])
+                student = students_get(row[student_at])
+                if section is None or student is None or row[school_at] != section.school_sis:
+                    _enrollment_problems(table, build, [*row, ""], line, section, student)
+                    if section is None or student is None:
+                        continue
+                school, known = section.school, student.school
+                if known is not school:  # ids of one school are one object: usually decided by identity
+                    if known is None:
+                        student.school = school
+                    elif known != school:
+                        student.several = True
+                section.students.append(student.id)
+        except csv.Error as error:
+            if table.invalid_csv(error, last):
+                last = reader.line_num
                 continue
-        section.students.append(student)
+        break
+    table.finish(rows)
 
 
 def _enrollment_problems(
     table: Table,
-    log: ProblemLog,
-    name: str,
-    row: list[str],
-    section: SectionRow | None,
-    student: str | None,
-    check_sections: bool,
-    check_students: bool,
-    check_schools: bool,
     build: RosterBuild,
+    row: list[str],
+    line: int,
+    section: SectionRow | None,
+    student: StudentEntry | None,
 ) -> None:
     """The slow path of `read_enrollments`: say what is wrong with one row."""
-    line = table.line
-    if not table.check_row(row):
+    log, name = build.log, table.name
+    if not table.check_row(row, line):
         return
     school_sis, section_sis, student_sis = (
         row[table.index("School_id")], row[table.index("Section_id")], row[table.index("Student_id")],
     )  # fmt: skip
-    if section is None and check_sections:
+    if section is None and "sections.csv" in build.usable:
         log.error(name, line, "Section_id", f"enrollment names unknown section {section_sis}")
-    if student is None and check_students:
+    if student is None and "students.csv" in build.usable:
         log.error(name, line, "Student_id", f"enrollment names unknown student {student_sis}")
-    school = build.school_ids.get(school_sis)
-    if school is None:
-        if check_schools:
+    if school_sis not in build.school_ids:
+        if "schools.csv" in build.usable:
             log.error(name, line, "School_id", f"enrollment names unknown school {school_sis}")
-    elif section is not None and school != section.school:
+    elif section is not None and school_sis != section.school_sis:
         log.warning(
-            name,
-            line,
-            "School_id",
+            name, line, "School_id",
             f"section {section_sis} is not at school {school_sis}; the section's school counts",
-        )
+        )  # fmt: skip
 
 
 def dedupe_enrollments(build: RosterBuild) -> set[str]:

@@ -4,20 +4,21 @@ person tied to several students is one user with one relationship per student.""
 
 from __future__ import annotations
 
-import sys
+import csv
 from typing import Final
 
 import msgspec
 
 from rollcall.domain.record import Credentials, Location, Name
 from rollcall.domain.user import Contact, Roles, Student, StudentRelationship, User
-from rollcall.roster.build import ContactRow, RosterBuild
+from rollcall.roster.build import ContactRow, RosterBuild, StudentEntry
 from rollcall.roster.columns import CONTACT_COLUMNS
 from rollcall.roster.identity import T0_STAMP, T1_STAMP, contact_key
 from rollcall.roster.table import Table
 from rollcall.roster.values import date_problem, email_problem, parse_dob
 
 MAX_CONTACTS_PER_STUDENT: Final = 5
+NO_CONTACT: Final = ("",) * len(CONTACT_COLUMNS)
 
 STUDENT_COLUMNS: Final = (
     "School_id", "Student_id", "Student_number", "State_id", "Last_name", "Middle_name", "First_name",
@@ -40,23 +41,65 @@ _FIELD_COLUMNS: Final = {
 
 def read_students(table: Table, build: RosterBuild) -> None:
     """Add every student (and every contact) of `table` to `build`."""
-    values_of = table.getter(*STUDENT_COLUMNS)
-    contact_of = table.getter(*CONTACT_COLUMNS)
-    has_contacts = any(table.has(column) for column in CONTACT_COLUMNS)
-    log, name, ids, district = build.log, table.name, build.ids, build.district_id
-    school_ids, student_ids, students = build.school_ids, build.student_ids, build.students
-    check_schools = "schools.csv" in build.usable
-    contact_counts: dict[str, int] = {}
-    for row in table.rows():
-        if not table.check_row(row):
-            continue
-        line = table.line
+    student_row = _StudentRow(table, build)
+    reader, width = table.reader, table.width
+    rows = 0
+    end = reader.line_num
+    while True:
+        try:
+            for row in reader:
+                line = end + 1
+                end = reader.line_num
+                if len(row) != width:
+                    table.wrong_width(row, line)
+                    continue
+                rows += 1
+                row.append("")
+                if table.check_row(row, line):
+                    student_row.read(row, line)
+        except csv.Error as error:
+            if table.invalid_csv(error, end):
+                end = reader.line_num
+                continue
+        break
+    table.finish(rows)
+
+
+class _StudentRow:
+    """Reads one row of students.csv at a time: the student (new, or a repeat that must agree) and its
+    contact. Holds the column getters, built once per file."""
+
+    def __init__(self, table: Table, build: RosterBuild) -> None:
+        self.table = table
+        self.build = build
+        self.values_of = table.getter(*STUDENT_COLUMNS)
+        self.contact_of = table.getter(*CONTACT_COLUMNS)
+        self.previous_values: tuple[str, ...] = ()
+        self.previous_entry: StudentEntry | None = None
+
+    def read(self, row: list[str], line: int) -> None:
+        """Add the student and the contact of `row`, which starts on `line`."""
+        values = self.values_of(row)
+        entry = self.previous_entry
+        # A student's rows usually follow each other: when only the contact cells changed, the student part
+        # was checked on the row before.
+        if entry is None or values != self.previous_values:
+            entry = self._student(values, line)
+            self.previous_values, self.previous_entry = values, entry
+        contact = self.contact_of(row)
+        if contact != NO_CONTACT:
+            _add_contact(self.table, self.build, contact, line, entry)
+
+    def _student(self, values: tuple[str, ...], line: int) -> StudentEntry:
+        """The entry of the student these cells describe: new, or the existing one they must agree with."""
+        table, build = self.table, self.build
+        log, name, ids, district = build.log, table.name, build.ids, build.district_id
         (school_sis, sis_id, number, state_id, last, middle, first, grade, gender, graduation_year, dob, race,
          hispanic, home_language, ell, frl, iep, street, city, state, zip_code, email,
-         username) = values_of(row)  # fmt: skip
-        school = school_ids.get(school_sis)
+         username) = values  # fmt: skip
+        school = build.school_ids.get(school_sis)
         if school is None:
-            if check_schools:
+            if "schools.csv" in build.usable:
                 log.error(name, line, "School_id", f"student {sis_id} is at unknown school {school_sis}")
             school = ""
         if dob:
@@ -67,11 +110,8 @@ def read_students(table: Table, build: RosterBuild) -> None:
             wire_dob = None
         if email and (problem := email_problem(email)) is not None:
             log.error(name, line, "Student_email", problem)
-        user_id = student_ids.get(sis_id)
-        new = user_id is None
-        if user_id is None:
-            sis_id = sys.intern(sis_id)
-            user_id = ids.student(sis_id)
+        entry = build.student_ids.get(sis_id)
+        user_id = ids.student(sis_id) if entry is None else entry.id
         user = User(
             id=user_id,
             district=district,
@@ -93,18 +133,16 @@ def read_students(table: Table, build: RosterBuild) -> None:
                 )
             ),
         )  # fmt: skip
-        if new:
-            student_ids[sis_id] = user_id
-            students[user_id] = user
-        elif user != students[user_id]:
-            columns = _differing_columns(students[user_id], user)
+        if entry is None:
+            entry = build.student_ids[sis_id] = StudentEntry(user)
+        elif user != entry.user:
+            columns = _differing_columns(entry.user, user)
             log.error(
                 name, line, columns[0] if columns else None,
                 f"student {sis_id} is repeated with different {', '.join(columns) or 'values'}; rows of one "
                 "student may differ only in the Contact_* columns",
             )  # fmt: skip
-        if has_contacts:
-            _add_contact(table, build, contact_of(row), sis_id, user_id, contact_counts)
+        return entry
 
 
 def _differing_columns(old: User, new: User) -> list[str]:
@@ -126,21 +164,19 @@ def _add_contact(
     table: Table,
     build: RosterBuild,
     values: tuple[str, ...],
-    student_sis: str,
-    student_id: str,
-    counts: dict[str, int],
+    line: int,
+    student: StudentEntry,
 ) -> None:
     """Tie the contact named by this row's Contact_* cells to the student."""
     relationship, kind, name, phone, phone_type, email, sis_id = values
-    if not any(values):
-        return
-    log, file, line = build.log, table.name, table.line
+    log, file = build.log, table.name
+    student_id = student.id
     if not name:
         log.warning(
             file,
             line,
             "Contact_name",
-            f"student {student_sis} has contact columns but no Contact_name; no contact",
+            f"student {student.sis_id} has contact columns but no Contact_name; no contact",
         )
         return
     if email and (problem := email_problem(email)) is not None:
@@ -151,9 +187,9 @@ def _add_contact(
         contact = ContactRow(key, line, sis_id, name, email.strip(), phone, phone_type)
         build.contacts[key] = contact
     else:
-        if any(student == student_id for student, _, _ in contact.relationships):
+        if student_id in contact.students:
             log.warning(
-                file, line, "Contact_name", f"contact {name!r} is listed again for student {student_sis}"
+                file, line, "Contact_name", f"contact {name!r} is listed again for student {student.sis_id}"
             )
             return
         same = (contact.name, contact.email.lower(), contact.phone, contact.phone_type)
@@ -163,16 +199,16 @@ def _add_contact(
                 f"contact {name!r} differs from the same contact on line {contact.line}; "
                 f"keeping line {contact.line}",
             )  # fmt: skip
-    count = counts.get(student_sis, 0) + 1
-    counts[student_sis] = count
+    student.contacts = count = student.contacts + 1
     if count > MAX_CONTACTS_PER_STUDENT:
         log.error(
             file, line, "Contact_name",
-            f"student {student_sis} has more than {MAX_CONTACTS_PER_STUDENT} contacts "
+            f"student {student.sis_id} has more than {MAX_CONTACTS_PER_STUDENT} contacts "
             f"(contact {count}: {name!r})",
         )  # fmt: skip
         return
-    contact.relationships.append((student_id, relationship, kind))
+    contact.students.append(student_id)
+    contact.kinds.append((relationship, kind))
 
 
 def build_contact_users(build: RosterBuild) -> dict[str, User]:
@@ -180,7 +216,7 @@ def build_contact_users(build: RosterBuild) -> dict[str, User]:
     ids, district = build.ids, build.district_id
     users: dict[str, User] = {}
     for contact in build.contacts.values():
-        if not contact.relationships:
+        if not contact.students:
             continue
         user_id = ids.contact_user(contact.key)
         users[user_id] = User(
@@ -196,7 +232,7 @@ def build_contact_users(build: RosterBuild) -> dict[str, User]:
                         StudentRelationship(
                             student=student, relationship=relationship or None, type=kind or None
                         )
-                        for student, relationship, kind in contact.relationships
+                        for student, (relationship, kind) in zip(contact.students, contact.kinds, strict=True)
                     ],
                     legacy_id=ids.legacy("contact", contact.key),
                     sis_id=contact.sis_id or None,

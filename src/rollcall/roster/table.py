@@ -8,15 +8,18 @@ import codecs
 import csv
 import threading
 from collections.abc import Callable, Iterator
-from operator import itemgetter
+from operator import contains, itemgetter
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 from rollcall.errors import RosterError
 from rollcall.roster.columns import FileSpec, column_key
 from rollcall.roster.problem import ProblemLog
 from rollcall.roster.values import ENUMS, enum_problem
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 _DECODE_ERRORS: Final = "rollcall.roster.replace-and-count"
 _bad_bytes = threading.local()
@@ -31,6 +34,18 @@ def _replace_and_count(error: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_DECODE_ERRORS, _replace_and_count)
+
+
+def _tuple_getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A getter returning the cells at `positions` as a tuple, whatever their number (itemgetter returns a
+    bare cell for one position)."""
+    if len(positions) >= 2:
+        getter: Callable[[list[str]], tuple[str, ...]] = itemgetter(*positions)
+        return getter
+    if positions:
+        [position] = positions
+        return lambda row: (row[position],)
+    return lambda row: ()
 
 
 def find_file(directory: Path, name: str) -> Path | None:
@@ -58,6 +73,9 @@ class Table:
         self._index: dict[str, int] = {}
         self._nonblank: list[tuple[int, str]] = []
         self._enums: list[tuple[int, str, frozenset[str]]] = []
+        self._nonblank_values = _tuple_getter([])
+        self._enum_values = _tuple_getter([])
+        self._enum_sets: list[frozenset[str]] = []
         self.width = 0
         _bad_bytes.count = 0
         try:
@@ -107,19 +125,25 @@ class Table:
             for column, allowed in ENUMS.get(self.name, {}).items()
             if column_key(column) in self._index
         ]
+        self._nonblank_values = _tuple_getter([position for position, _ in self._nonblank])
+        self._enum_values = _tuple_getter([position for position, _, _ in self._enums])
+        self._enum_sets = [allowed for _, _, allowed in self._enums]
 
-    def check_row(self, row: list[str]) -> bool:
+    def check_row(self, row: list[str], line: int) -> bool:
         """Log blank required values and values outside Clever's enumerations; False when a required value is
         blank (the row cannot be used), True otherwise (an enum problem still lets the row be checked on)."""
+        # The common case, a clean row, is decided in C: no Python-level loop per cell.
+        if all(self._nonblank_values(row)) and all(map(contains, self._enum_sets, self._enum_values(row))):
+            return True
         complete = True
         for position, column in self._nonblank:
             if not row[position]:
-                self.log.error(self.name, self.line, column, f"{column} is required but blank")
+                self.log.error(self.name, line, column, f"{column} is required but blank")
                 complete = False
         for position, column, allowed in self._enums:
             value = row[position]
             if value not in allowed:
-                self.log.error(self.name, self.line, column, enum_problem(column, value, allowed))
+                self.log.error(self.name, line, column, enum_problem(column, value, allowed))
         return complete
 
     def has(self, column: str) -> bool:
@@ -136,38 +160,58 @@ class Table:
         getter: Callable[[list[str]], tuple[str, ...]] = itemgetter(*positions)
         return getter
 
+    @property
+    def reader(self) -> CsvReader:
+        """The CSV reader, past the header, for hot loops that track lines themselves: a row read when
+        `reader.line_num` was N starts on line N + 1. Such loops send rows whose width is wrong to
+        `wrong_width`, catch csv.Error into `invalid_csv`, end with `finish`, and get unpadded rows."""
+        return self._reader
+
+    def wrong_width(self, row: list[str], line: int) -> bool:
+        """Log a row whose width differs from the header's; False for a blank line (skipped silently)."""
+        if not row:
+            return False
+        self.log.error(
+            self.name, line, None, f"the row has {len(row)} fields but the header has {self.width}"
+        )
+        return True
+
+    def invalid_csv(self, error: csv.Error, last_line: int) -> bool:
+        """Log malformed CSV after `last_line`; True when reading can go on past it."""
+        self.log.error(self.name, last_line + 1, None, f"invalid CSV: {error}")
+        return self._reader.line_num > last_line
+
+    def finish(self, rows: int) -> None:
+        """Record how many rows were read and name the lines holding bytes that are not UTF-8."""
+        self.row_count += rows
+        self._report_bad_bytes()
+
     def rows(self) -> Iterator[list[str]]:
         """Every data row padded with one trailing empty cell, while `self.line` holds the row's first line.
         Blank lines are skipped; rows of the wrong width and invalid CSV are logged and skipped."""
         if not self.usable:
             return
-        reader, width, log, name = self._reader, self.width, self.log, self.name
-        end = 1
+        reader, width = self._reader, self.width
+        last = reader.line_num
+        count = 0
         while True:
             try:
                 for row in reader:
-                    start = end + 1
-                    end = reader.line_num
+                    line = last + 1
+                    last = reader.line_num
                     if len(row) == width:
-                        self.line = start
-                        self.row_count += 1
+                        self.line = line
+                        count += 1
                         row.append("")
                         yield row
-                    elif row:
-                        log.error(
-                            name, start, None, f"the row has {len(row)} fields but the header has {width}"
-                        )
+                    else:
+                        self.wrong_width(row, line)
             except csv.Error as error:
-                if reader.line_num == end:  # no progress: stop instead of looping on the same bytes
-                    log.error(name, end + 1, None, f"invalid CSV: {error}")
-                    break
-                log.error(name, end + 1, None, f"invalid CSV: {error}")
-                end = reader.line_num
-                continue
-            except OSError as error:
-                raise RosterError(f"cannot read {self.path}: {error.strerror or error}") from error
+                if self.invalid_csv(error, last):
+                    last = reader.line_num
+                    continue
             break
-        self._report_bad_bytes()
+        self.finish(count)
 
     def _report_bad_bytes(self) -> None:
         """Name each line holding bytes that are not UTF-8 (only runs when the decoder met some)."""

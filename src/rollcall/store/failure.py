@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from rollcall.errors import StoreError
 
-_DRIVER_ERRORS = (sa.exc.SQLAlchemyError, sqlite3.Error, psycopg.Error)
+DRIVER_ERRORS = (sa.exc.SQLAlchemyError, sqlite3.Error, psycopg.Error)
 
 
 def describe(error: BaseException) -> str:
@@ -23,13 +23,15 @@ def describe(error: BaseException) -> str:
 
 def _advice(error: BaseException, where: str) -> str:
     message = describe(error).lower()
-    if "connection" in message and ("refused" in message or "failed" in message or "timeout" in message):
-        return f"; is the database server at {where} running and reachable?"
     if "unable to open database file" in message:
         return "; does the directory exist and is it writable?"
     if "does not exist" in message and "database" in message:
         return "; create the database first (createdb) or fix the URL"
-    if "no such table" in message or "undefinedtable" in message or "relation" in message:
+    if "authentication failed" in message or ("role" in message and "does not exist" in message):
+        return "; check the user name and password in the URL"
+    if "connection" in message and ("refused" in message or "failed" in message or "timeout" in message):
+        return f"; is the database server at {where} running and reachable?"
+    if "no such table" in message or ("relation" in message and "does not exist" in message):
         return "; the schema is missing: open the store with migrate=True"
     if "locked" in message:
         return "; another process holds the write lock, retry when it finishes"
@@ -41,7 +43,7 @@ def translated(action: str, *, where: str, table: str | None = None) -> Iterator
     """Run the block, re-raising any database error as `StoreError` saying what failed, where and on what."""
     try:
         yield
-    except _DRIVER_ERRORS as error:
+    except DRIVER_ERRORS as error:
         on = f" on table {table}" if table else ""
         raise StoreError(
             f"{action}{on} failed at {where}: {describe(error)}{_advice(error, where)}"

@@ -46,8 +46,8 @@ def ensure_revision(connection: Connection, *, migrate: bool, where: str) -> Non
     if current is not None and current not in {script.revision for script in scripts.walk_revisions()}:
         raise StoreError(
             f"the database at {where} is at schema revision {current}, which this rollcall does not know "
-            f"(its newest is {head}); it was written by a newer rollcall: upgrade rollcall, or use "
-            "another database"
+            f"(its newest is {head}): a newer rollcall or another application migrated it; upgrade "
+            "rollcall, or give rollcall a database (or PostgreSQL schema) of its own"
         )
     if current == head:
         return

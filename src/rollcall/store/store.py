@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Final, TypeVar, cast
 
 import msgspec
@@ -17,15 +17,23 @@ from rollcall.domain.district import District, Section
 from rollcall.domain.user import RoleName, User
 from rollcall.store import census
 from rollcall.store import engine as engines
-from rollcall.store.failure import translated
+from rollcall.store.failure import DRIVER_ERRORS, translated
 from rollcall.store.revision import ensure_revision
-from rollcall.store.schema import districts, sections, sync_checkpoints, sync_runs, user_roles, users
+from rollcall.store.schema import (
+    districts,
+    sections,
+    sync_checkpoints,
+    sync_resume_points,
+    sync_runs,
+    user_roles,
+    users,
+)
 from rollcall.store.transaction import StoreTransaction
-from rollcall.store.values import Checkpoint, SyncRun
+from rollcall.store.values import Checkpoint, ResumePoint, SyncRun
 from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
 
 PAGE_SIZE: Final = 5_000
-_MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one migrating process per PostgreSQL database at a time
+_MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one process at a time migrates a PostgreSQL schema
 T = TypeVar("T", User, Section, District)
 
 
@@ -61,7 +69,8 @@ class Store:
                 connection.begin(),
             ):
                 if connection.dialect.name == "postgresql":
-                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+                    schema_key = sa.func.hashtext(sa.func.current_schema())
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK, schema_key)))
                 ensure_revision(connection, migrate=migrate, where=where)
         except BaseException:
             engine.dispose()
@@ -105,7 +114,8 @@ class Store:
             try:
                 yield StoreTransaction(connection, self._writer(connection), where=self.where)
             except BaseException:
-                with translated("roll back", where=self.where):
+                # A failed rollback (dead connection) must not hide the error that caused it.
+                with suppress(*DRIVER_ERRORS):
                     outer.rollback()
                 raise
             with translated("commit", where=self.where):
@@ -199,6 +209,15 @@ class Store:
         with self._reading("read checkpoint", "sync_checkpoints") as connection:
             row = connection.execute(statement).first()
         return None if row is None else msgspec.convert(_plain(row._asdict()), Checkpoint)
+
+    def resume_point(self, district_id: str, api_version: str) -> ResumePoint | None:
+        """Where the district's unfinished full sync for one API version resumes, or None."""
+        statement = sa.select(sync_resume_points).where(
+            sync_resume_points.c.district_id == district_id, sync_resume_points.c.api_version == api_version
+        )
+        with self._reading("read resume point", "sync_resume_points") as connection:
+            row = connection.execute(statement).first()
+        return None if row is None else msgspec.convert(_plain(row._asdict()), ResumePoint)
 
     def find_run(self, run_id: str) -> SyncRun | None:
         """A sync run's record, or None."""

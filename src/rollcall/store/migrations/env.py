@@ -1,7 +1,9 @@
-"""Alembic environment: runs on the connection `rollcall.store.revision` hands over in `config.attributes`."""
+"""Alembic environment: runs on the connection `rollcall.store.revision` hands over in `config.attributes`,
+or (for developers writing a new revision) on `sqlalchemy.url` from the Alembic config."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import context
 from sqlalchemy.engine import Connection
 
@@ -22,6 +24,13 @@ def run_migrations_online(connection: Connection) -> None:
 if context.is_offline_mode():
     raise RuntimeError("rollcall's migrations run online only, on a connection from rollcall.store")
 bound = context.config.attributes.get("connection")
-if bound is None:
-    raise RuntimeError("open the store with rollcall.store.Store.open(url) to run its migrations")
-run_migrations_online(bound)
+if bound is not None:
+    run_migrations_online(bound)
+else:
+    url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("open the store with rollcall.store.Store.open(url), or set sqlalchemy.url")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        run_migrations_online(connection)
+    engine.dispose()
