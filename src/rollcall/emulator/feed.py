@@ -192,8 +192,11 @@ def all_versions_events(
     """Every version's events for one roster change. Without `touched`, the v3.1 diff (the richest shape)
     names the records that changed, and the other versions only look at those."""
     v31 = version_changes(old.snapshot, new.snapshot, "v3.1", touched)
-    if touched is None:
-        touched = touched_by(v31, old.snapshot, new.snapshot)
+    derived = touched_by(v31, old.snapshot, new.snapshot)
+    if touched is not None:  # operations name their records; relabelled teachers add v2.1 sections
+        for collection, ids in touched.items():
+            derived.setdefault(collection, set()).update(ids)
+    touched = derived
     changes = {
         "v2.1": version_changes(old.snapshot, new.snapshot, "v2.1", touched),
         "v3.0": version_changes(old.snapshot, new.snapshot, "v3.0", touched),
