@@ -51,9 +51,7 @@ def _operations(draw: st.DrawFn, snapshot: DistrictSnapshot) -> list[Operation]:
             user = msgspec.structs.replace(user, name=Name(first="Re", last="Named"))
         elif user.roles.student is None and user.roles.contact is None:
             staff_schools = draw(st.lists(st.sampled_from(schools), min_size=1, unique=True))
-            staff = Staff(
-                staff_id="X", schools=staff_schools, legacy_id=f"ee{user_id[2:]}"
-            )
+            staff = Staff(staff_id="X", schools=staff_schools, legacy_id=f"ee{user_id[2:]}")
             user = msgspec.structs.replace(user, roles=msgspec.structs.replace(user.roles, staff=staff))
         operations.append(Operation(op="upsert", type="users", record=msgspec.to_builtins(user)))
     if snapshot.sections and draw(st.booleans()):
