@@ -85,3 +85,10 @@ def test_a_misspelt_marker_option_is_a_usage_error(pytester: pytest.Pytester) ->
     result = pytester.runpytest_inprocess(*_plugin_args())
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*does not take pupils*"])
+
+
+def test_the_events_scenario_of_docs_testing_md_runs(pytester: pytest.Pytester) -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "testing.md").read_text()
+    scenarios = docs.split("## Scenarios", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    pytester.makepyfile(scenarios.replace("...\n", "assert token.startswith('il')\n"))
+    pytester.runpytest_inprocess(*_plugin_args()).assert_outcomes(passed=2)
