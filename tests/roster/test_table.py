@@ -101,3 +101,20 @@ def test_load_roster_raises_roster_invalid_with_every_error(tmp_path: Path) -> N
     assert "2 error(s)" in str(raised.value)
     assert "enrollments.csv:3:Section_id" in str(raised.value)
     assert raised.value.exit_code == 3
+
+
+def test_unknown_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    schools = "School_id,School_name,School_number,Mascot\nS1,Lincoln,101,Owl\nS2,Washington,201,Bee\n"
+    report = read_roster(write_roster(tmp_path / "d", {"schools.csv": schools}))
+    assert report.snapshot is not None
+    [warning] = report.warnings
+    assert (warning.file, warning.line, warning.column) == ("schools.csv", 1, "Mascot")
+
+
+def test_bytes_that_are_not_utf8_in_a_header_are_reported_too(tmp_path: Path) -> None:
+    report = read_roster(
+        write_roster(tmp_path / "d", {"schools.csv": b"School_id,School_n\xe9me\nS1,Lincoln\n"})
+    )
+    found = {(problem.line, problem.column, problem.severity) for problem in report.problems}
+    assert (1, None, "error") in found  # the undecodable byte
+    assert (1, "School_name", "error") in found  # hence a missing column

@@ -92,6 +92,8 @@ class Table:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self._stream.close()
+        if kind is None:
+            self._report_bad_bytes()
 
     def _read_header(self) -> None:
         try:
@@ -111,6 +113,10 @@ class Table:
                 self.log.error(self.name, 1, cell, f"column {cell!r} appears twice in the header")
                 continue
             self._index[key] = position
+        known = {column_key(column) for column in self.spec.columns}
+        for cell in header:
+            if cell.strip() and column_key(cell.lstrip("\ufeff")) not in known:
+                self.log.warning(self.name, 1, cell, f"column {cell!r} is not one of Clever's; it is ignored")
         missing = [column for column in self.spec.required if column_key(column) not in self._index]
         for column in missing:
             self.log.error(self.name, 1, column, f"required column {column} is missing from the header")
@@ -182,9 +188,8 @@ class Table:
         return self._reader.line_num > last_line
 
     def finish(self, rows: int) -> None:
-        """Record how many rows were read and name the lines holding bytes that are not UTF-8."""
+        """Record how many rows were read."""
         self.row_count += rows
-        self._report_bad_bytes()
 
     def rows(self) -> Iterator[list[str]]:
         """Every data row padded with one trailing empty cell, while `self.line` holds the row's first line.
