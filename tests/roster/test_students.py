@@ -163,3 +163,9 @@ def test_a_students_rows_need_not_follow_each_other(tmp_path: Path) -> None:
     assert (error.line, error.column) == (5, "DOB")
     assert report.counts is not None
     assert report.counts.users_by_roles == {"contact": 3, "student": 2, "teacher": 1}
+
+
+def test_a_problem_in_the_student_cells_is_reported_on_each_of_its_rows(tmp_path: Path) -> None:
+    bad = "S1,1001,Amy,Adams,Fifth,02/11/2014,"
+    report = _load(tmp_path, HEADER + bad + "Pat,,1,,,,\n" + bad + "Sam,,2,,,,\n" + BEN + ",,,,,,\n")
+    assert [(error.line, error.column) for error in report.errors] == [(2, "Grade"), (3, "Grade")]

@@ -82,10 +82,12 @@ class _StudentRow:
         values = self.values_of(row)
         entry = self.previous_entry
         # A student's rows usually follow each other: when only the contact cells changed, the student part
-        # was checked on the row before.
+        # was checked, without a problem, on the row before.
         if entry is None or values != self.previous_values:
+            errors = self.build.log.error_count
             entry = self._student(values, line)
-            self.previous_values, self.previous_entry = values, entry
+            clean = self.build.log.error_count == errors
+            self.previous_values, self.previous_entry = (values if clean else ()), entry
         contact = self.contact_of(row)
         if contact != NO_CONTACT:
             _add_contact(self.table, self.build, contact, line, entry)
