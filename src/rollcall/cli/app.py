@@ -8,6 +8,8 @@ import sys
 import typer
 
 from rollcall.cli.console import err
+from rollcall.cli.demo import demo
+from rollcall.cli.emulator import app as emulator_app
 from rollcall.cli.roster import app as roster_app
 from rollcall.errors import RollcallError
 
@@ -19,8 +21,9 @@ app = typer.Typer(
     add_completion=False,
 )
 
-
 app.add_typer(roster_app, name="roster")
+app.add_typer(emulator_app, name="emulator")
+app.command("demo")(demo)
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""`rollcall roster …`: look at an SFTP roster directory (Clever's CSV files) before serving or syncing it."""
+"""`rollcall roster …`: read, check and generate SFTP roster directories in Clever's CSV format."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from rollcall.cli.console import out
+from rollcall.cli.roster_generate import generate
 from rollcall.errors import RosterInvalid
 from rollcall.roster import RosterCounts, RosterReport, read_roster
 
 app = typer.Typer(
-    help="Read SFTP roster directories in Clever's CSV format.",
+    help="Read, check and generate SFTP roster directories in Clever's CSV format.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -100,3 +101,6 @@ def _records_table(directory: Path, counts: RosterCounts) -> Table:
     for label, count in rows:
         table.add_row(label, f"{count:,}")
     return table
+
+
+app.command("generate")(generate)

@@ -1,0 +1,90 @@
+"""`rollcall emulator serve`: load districts (SFTP directories, generated, or snapshot files) and serve the
+Clever API emulator over HTTP with uvicorn, printing the URL, tokens and OAuth client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+import typer
+
+from rollcall.cli.console import out
+from rollcall.domain.snapshot import DistrictSnapshot
+from rollcall.emulator import Emulator
+from rollcall.emulator.server import bind, serve_forever
+from rollcall.errors import RosterError, UsageError
+
+app = typer.Typer(name="emulator", help="Run the Clever API emulator.", no_args_is_help=True)
+
+
+def _read_snapshot(path: Path) -> DistrictSnapshot:
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=DistrictSnapshot)
+    except OSError as error:
+        raise RosterError(f"cannot read snapshot file {path}: {error.strerror}") from error
+    except (msgspec.ValidationError, msgspec.DecodeError) as error:
+        raise RosterError(f"snapshot file {path} is not a district snapshot: {error}") from error
+
+
+def _connection_info(emulator: Emulator, base_url: str) -> dict[str, object]:
+    tokens = emulator.state.tokens
+    return {
+        "base_url": base_url,
+        "client_id": tokens.client_id,
+        "client_secret": tokens.client_secret,
+        "districts": [
+            {"id": d, "name": emulator.state.district(d).name, "token": emulator.district_token(d)}
+            for d in emulator.state.district_ids()
+        ],
+    }
+
+
+@app.command()
+def serve(
+    sftp: Annotated[
+        list[Path] | None, typer.Option(help="An SFTP roster directory to serve (repeatable).")
+    ] = None,
+    snapshot: Annotated[
+        list[Path] | None, typer.Option(help="A district snapshot JSON file (repeatable).")
+    ] = None,
+    generate_students: Annotated[
+        int | None, typer.Option(help="Also serve a generated district of this many students.")
+    ] = None,
+    seed: Annotated[
+        str, typer.Option(help="Seed of the generator and of the emulator's tokens.")
+    ] = "rollcall",
+    host: Annotated[str, typer.Option(help="Address to listen on (keep it on loopback).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    tokens_file: Annotated[
+        Path | None, typer.Option(help="Write base URL, OAuth client and district tokens to this JSON file.")
+    ] = None,
+) -> None:
+    """Serve Clever's API (v2.1, v3.0, v3.1, events, control plane under /_emulator/) until interrupted."""
+    if generate_students is not None and generate_students < 1:
+        raise UsageError(f"--generate-students must be at least 1 (got {generate_students})")
+    emulator = Emulator(seed=seed)
+    for directory in sftp or []:
+        emulator.load_sftp(directory)
+    for path in snapshot or []:
+        emulator.load_snapshot(_read_snapshot(path))
+    if generate_students is not None:
+        emulator.load_generated(students=generate_students, seed=seed)
+    sock = bind(host, port)
+    base_url = f"http://{host}:{sock.getsockname()[1]}"
+    info = _connection_info(emulator, base_url)
+    out.print(f"Clever API emulator at {base_url}", markup=False)
+    out.print(f"OAuth client id {info['client_id']}  secret {info['client_secret']}", markup=False)
+    for district in emulator.state.district_ids():
+        name = emulator.state.district(district).name
+        out.print(f"district {district}  {name}  token {emulator.district_token(district)}", markup=False)
+    if not emulator.state.district_ids():
+        out.print("no district loaded yet: POST /_emulator/districts to load one")
+    if tokens_file is not None:
+        try:
+            tokens_file.write_bytes(msgspec.json.format(msgspec.json.encode(info)) + b"\n")
+        except OSError as error:
+            sock.close()
+            raise UsageError(f"cannot write --tokens-file {tokens_file}: {error.strerror}") from error
+    out.file.flush()
+    serve_forever(emulator.app, sock)

@@ -1,0 +1,65 @@
+"""The checks both clients run on their options and inputs before any request: API version, page size,
+resume checkpoints, version-only features."""
+
+from __future__ import annotations
+
+from typing import Final, TypeVar
+
+import msgspec
+
+from rollcall.client.identity import MeResponse
+from rollcall.client.pages import first_page_url, same_origin_path
+from rollcall.client.queries import ListQuery
+from rollcall.domain.paging import MAX_LIMIT
+from rollcall.domain.version import ApiVersion, parse_api_version
+from rollcall.errors import UsageError
+
+T = TypeVar("T")
+
+_me_decoder: Final = msgspec.json.Decoder(MeResponse)
+
+
+def resolve_version(text: str) -> ApiVersion:
+    """`v3.1`/`3.1` → `"v3.1"`; `UsageError` for a version rollcall does not speak."""
+    try:
+        return parse_api_version(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def check_page_size(size: int, *, enforce_max: bool = True) -> int:
+    """A page size of 1 to 10 000. Per-call limits skip the upper bound so the API's own 413 can be seen."""
+    if size < 1:
+        raise UsageError(f"page size must be at least 1, got {size}")
+    if enforce_max and size > MAX_LIMIT:
+        raise UsageError(f"page size must be at most {MAX_LIMIT} (Clever answers 413 above it), got {size}")
+    return size
+
+
+def check_resume_url(base_url: str, list_path: str, url: str) -> str:
+    """A stored `next_url` checkpoint, accepted only on the same origin and the same list path."""
+    path = same_origin_path(base_url, url)
+    if path.partition("?")[0] != list_path:
+        raise UsageError(f"checkpoint {url!r} does not belong to {list_path}")
+    return path
+
+
+def start_url(
+    base_url: str, query: ListQuery[T], page_size: int, starting_after: str | None, resume_url: str | None
+) -> str:
+    """Where a walk of `query` begins: a stored `resume_url` checkpoint, else the first page's URL."""
+    if resume_url is not None:
+        return check_resume_url(base_url, query.path, resume_url)
+    size = check_page_size(page_size, enforce_max=False)
+    return first_page_url(query.path, query.params, size, starting_after)
+
+
+def v3_only(version: ApiVersion, what: str) -> None:
+    """`UsageError` unless the client speaks v3.0 or v3.1."""
+    if not version.startswith("v3"):
+        raise UsageError(f"{what} needs a v3.0 or v3.1 client; this client speaks {version}")
+
+
+def decode_me(body: bytes) -> MeResponse:
+    """The `/me` body."""
+    return _me_decoder.decode(body)

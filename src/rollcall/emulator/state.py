@@ -1,0 +1,164 @@
+"""The emulator's state: every loaded district (snapshot + read indexes + event log), the token registry
+and the clock. Requests read it; the control plane replaces a district's snapshot and appends events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rollcall.domain.district import District
+from rollcall.domain.snapshot import DistrictSnapshot
+from rollcall.domain.timestamps import Clock, FixedClock
+from rollcall.domain.user import RoleName, User
+from rollcall.domain.version import ApiVersion
+from rollcall.emulator.eventlog import EventLog
+from rollcall.emulator.index import DistrictIndex
+from rollcall.emulator.render import Renderer
+from rollcall.emulator.tokens import TokenRegistry
+from rollcall.errors import NotFound, UsageError
+
+EMULATOR_EPOCH = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
+
+
+@dataclass(slots=True)
+class DistrictState:
+    """One loaded district: its current snapshot, the indexes over it and its event log."""
+
+    index: DistrictIndex
+    events: EventLog = field(default_factory=EventLog)
+    renderers: dict[ApiVersion, Renderer] = field(default_factory=dict)
+
+    @property
+    def snapshot(self) -> DistrictSnapshot:
+        return self.index.snapshot
+
+    def renderer(self, version: ApiVersion) -> Renderer:
+        """The wire renderer of this district in one version (its caches live until the roster changes)."""
+        found = self.renderers.get(version)
+        if found is None:
+            found = self.renderers[version] = Renderer(self.index, self.events, version)
+        return found
+
+
+class EmulatorState:
+    """Every district the emulator serves, who may call it, and what time it is."""
+
+    def __init__(self, seed: str = "rollcall", clock: Clock | None = None) -> None:
+        self.seed = seed
+        self.tokens = TokenRegistry(seed=seed)
+        self.clock: Clock = clock if clock is not None else FixedClock(EMULATOR_EPOCH)
+        self._districts: dict[str, DistrictState] = {}
+        self._user_district: dict[str, str] = {}
+        self._legacy: dict[str, tuple[str, str, RoleName]] = {}
+        self.event_serial = 0
+
+    # ---- the read-only protocol other emulator parts (OAuth, browser) use ----------------------------
+
+    def district_ids(self) -> list[str]:
+        """Ids of every loaded district, ascending."""
+        return sorted(self._districts)
+
+    def district(self, district_id: str) -> District:
+        """The district record; NotFound when no such district is loaded."""
+        return self.district_state(district_id).snapshot.district
+
+    def snapshot(self, district_id: str) -> DistrictSnapshot:
+        """The current snapshot of a loaded district; NotFound otherwise."""
+        return self.district_state(district_id).snapshot
+
+    def find_user(self, user_id: str) -> tuple[str, User] | None:
+        """(district id, user) for a v3 user id in any loaded district."""
+        district_id = self._user_district.get(user_id)
+        if district_id is None:
+            return None
+        return district_id, self._districts[district_id].snapshot.users[user_id]
+
+    def find_by_legacy_id(self, legacy_id: str) -> tuple[str, User, str] | None:
+        """(district id, user, role name) for a pre-v3 role id (a student's legacy id is its user id)."""
+        found = self._legacy.get(legacy_id)
+        if found is None:
+            located = self.find_user(legacy_id)
+            if located is None or located[1].roles.student is None:
+                return None
+            return located[0], located[1], "student"
+        district_id, user_id, role = found
+        return district_id, self._districts[district_id].snapshot.users[user_id], role
+
+    # ---- emulator internals ------------------------------------------------------------------------
+
+    def district_state(self, district_id: str) -> DistrictState:
+        """The loaded district; NotFound when it is not loaded."""
+        found = self._districts.get(district_id)
+        if found is None:
+            raise NotFound(f"no district {district_id} is loaded in the emulator", status=404)
+        return found
+
+    def find_district_state(self, district_id: str) -> DistrictState | None:
+        return self._districts.get(district_id)
+
+    def add_district(self, snapshot: DistrictSnapshot) -> str:
+        """Load a new district (no events: it is what the app sees when first connected). Returns its id."""
+        district_id = snapshot.district.id
+        if district_id in self._districts:
+            raise UsageError(f"district {district_id} is already loaded; apply a roster change instead")
+        state = self._districts[district_id] = DistrictState(index=DistrictIndex(snapshot))
+        self._remember_people(district_id, state.index)
+        self.tokens.district_token(district_id)
+        return district_id
+
+    def replace_snapshot(self, district_id: str, snapshot: DistrictSnapshot) -> DistrictState:
+        """Swap in a district's new snapshot (the caller appends the events describing the change)."""
+        state = self.district_state(district_id)
+        if snapshot.district.id != district_id:
+            raise UsageError(f"the new roster is for district {snapshot.district.id}, not {district_id}")
+        self._forget_people(district_id, state.index)
+        state.index = DistrictIndex(snapshot)
+        state.renderers.clear()
+        self._remember_people(district_id, state.index)
+        return state
+
+    def remove_district(self, district_id: str) -> None:
+        """Unload a district and revoke its tokens."""
+        state = self.district_state(district_id)
+        self._forget_people(district_id, state.index)
+        del self._districts[district_id]
+        self.tokens.forget_district(district_id)
+
+    def reset(self) -> None:
+        """Unload every district and revoke every token; the clock is left where it is."""
+        for district_id in self.district_ids():
+            self.remove_district(district_id)
+
+    def next_event_serial(self) -> int:
+        """A process-wide increasing number, so event ids never repeat across versions and districts."""
+        self.event_serial += 1
+        return self.event_serial
+
+    def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
+        """Move a FixedClock forward and drop events that fell out of the 30-day window."""
+        if not isinstance(self.clock, FixedClock):
+            raise UsageError("the emulator runs on the wall clock; it cannot be advanced")
+        try:
+            self.clock.advance(delta)
+        except ValueError as error:
+            raise UsageError(str(error)) from error
+        now = self.clock.now()
+        for state in self._districts.values():
+            state.events.expire(now)
+        return now
+
+    def _remember_people(self, district_id: str, index: DistrictIndex) -> None:
+        self._user_district.update(dict.fromkeys(index.user_ids, district_id))
+        for role, legacy_ids in index.legacy_of.items():
+            for user_id, legacy_id in legacy_ids.items():
+                if legacy_id != user_id:  # a student's legacy id is its user id: found via _user_district
+                    self._legacy[legacy_id] = (district_id, user_id, role)
+
+    def _forget_people(self, district_id: str, index: DistrictIndex) -> None:
+        for user_id in index.user_ids:
+            if self._user_district.get(user_id) == district_id:
+                del self._user_district[user_id]
+        for legacy_ids in index.legacy_of.values():
+            for legacy_id in legacy_ids.values():
+                if self._legacy.get(legacy_id, ("",))[0] == district_id:
+                    del self._legacy[legacy_id]

@@ -1,0 +1,199 @@
+"""The SQL schema of a synced district (SQLAlchemy Core): record tables keep the full JSON payload plus the
+columns lookups need; child tables hold a parent's lists (enrollments, roles, schools, relationships)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+NAMING_CONVENTION: Final = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+# A record's whole JSON as Clever sent it: TEXT on SQLite, JSONB on PostgreSQL. Writes always send encoded
+# JSON text (COPY and executemany bypass SQLAlchemy's JSON processors); reads cast to text and decode with
+# msgspec, so both databases take one code path.
+Payload: Final = sa.Text().with_variant(postgresql.JSONB(), "postgresql")
+
+
+def _record_columns() -> list[sa.Column[str]]:
+    """The bookkeeping every record table carries: payload, soft delete and mark-and-sweep."""
+    return [
+        sa.Column("payload", Payload, nullable=False),
+        sa.Column("deleted_at", sa.Text, nullable=True),
+        sa.Column("last_seen_run", sa.Text, nullable=False),
+    ]
+
+
+districts = sa.Table(
+    "districts",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    *_record_columns(),
+)
+
+schools = sa.Table(
+    "schools",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("sis_id", sa.Text, nullable=False),
+    sa.Column("school_number", sa.Text, nullable=False),
+    *_record_columns(),
+)
+
+terms = sa.Table(
+    "terms",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=True),
+    sa.Column("start_date", sa.Text, nullable=True),
+    sa.Column("end_date", sa.Text, nullable=True),
+    *_record_columns(),
+)
+
+courses = sa.Table(
+    "courses",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False, index=True),
+    sa.Column("name", sa.Text, nullable=True),
+    sa.Column("number", sa.Text, nullable=True),
+    *_record_columns(),
+)
+
+sections = sa.Table(
+    "sections",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False, index=True),
+    sa.Column("school_id", sa.Text, nullable=False, index=True),
+    sa.Column("sis_id", sa.Text, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("term_id", sa.Text, nullable=True),
+    sa.Column("course_id", sa.Text, nullable=True),
+    sa.Column("teacher_id", sa.Text, nullable=True),
+    *_record_columns(),
+)
+
+# Child tables carry no foreign keys: they are only ever written together with their parent (replaced in
+# the same call), Clever may name users the app cannot see, and per-row FK checks tripled the cost of
+# loading 8.6 M enrollments. Their district_id is for purging, so it has no index. On SQLite the narrow
+# ones live inside their primary-key b-tree (WITHOUT ROWID): one b-tree less to maintain per row.
+section_teachers = sa.Table(
+    "section_teachers",
+    metadata,
+    sa.Column("section_id", sa.Text, primary_key=True),
+    sa.Column("teacher_id", sa.Text, primary_key=True, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("district_id", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+section_students = sa.Table(
+    "section_students",
+    metadata,
+    sa.Column("section_id", sa.Text, primary_key=True),
+    sa.Column("student_id", sa.Text, primary_key=True, index=True),
+    sa.Column("district_id", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False, index=True),
+    sa.Column("name_first", sa.Text, nullable=True),
+    sa.Column("name_middle", sa.Text, nullable=True),
+    sa.Column("name_last", sa.Text, nullable=True),
+    sa.Column("email", sa.Text, nullable=True, index=True),
+    sa.Column("created", sa.Text, nullable=True),
+    sa.Column("last_modified", sa.Text, nullable=True),
+    *_record_columns(),
+)
+
+user_roles = sa.Table(
+    "user_roles",
+    metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("role", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False),
+    sa.Column("legacy_id", sa.Text, nullable=True, index=True),
+    sa.Column("sis_id", sa.Text, nullable=True),
+    sa.Column("staff_id", sa.Text, nullable=True),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("school_id", sa.Text, nullable=True, index=True),
+    sa.Column("staff_roles", sa.Text, nullable=True),  # JSON array of Clever permission roles (staff only)
+    sa.Column("payload", Payload, nullable=False),  # rows this wide stay in a rowid table
+)
+
+role_schools = sa.Table(
+    "role_schools",
+    metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("role", sa.Text, primary_key=True),
+    sa.Column("school_id", sa.Text, primary_key=True, index=True),
+    sa.Column("district_id", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+contact_relationships = sa.Table(
+    "contact_relationships",
+    metadata,
+    sa.Column("contact_id", sa.Text, primary_key=True),
+    sa.Column("student_id", sa.Text, primary_key=True, index=True),
+    sa.Column("relationship", sa.Text, nullable=True),
+    sa.Column("type", sa.Text, nullable=True),
+    sa.Column("district_id", sa.Text, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+sync_checkpoints = sa.Table(
+    "sync_checkpoints",
+    metadata,
+    sa.Column("district_id", sa.Text, primary_key=True),
+    sa.Column("api_version", sa.Text, primary_key=True),
+    sa.Column("last_event_id", sa.Text, nullable=True),
+    sa.Column("last_full_sync_run_id", sa.Text, nullable=True),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+sync_runs = sa.Table(
+    "sync_runs",
+    metadata,
+    sa.Column("run_id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("api_version", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("started_at", sa.Text, nullable=False),
+    sa.Column("finished_at", sa.Text, nullable=True),
+    sa.Column("counts", sa.Text, nullable=True),  # JSON object: table → rows written
+)
+
+# Tables holding whole records (payload, soft delete, sweep), keyed by the event record type naming them.
+RECORD_TABLES: Final[dict[str, sa.Table]] = {
+    table.name: table for table in (districts, schools, terms, courses, sections, users)
+}
+RECORD_TYPES: Final[tuple[str, ...]] = tuple(RECORD_TABLES)  # what `StoreTransaction.delete` accepts
+# Child tables: (table, the column naming the parent, the parent table).
+CHILD_TABLES: Final[dict[str, tuple[sa.Table, str, sa.Table]]] = {
+    "section_teachers": (section_teachers, "section_id", sections),
+    "section_students": (section_students, "section_id", sections),
+    "user_roles": (user_roles, "user_id", users),
+    "role_schools": (role_schools, "user_id", users),
+    "contact_relationships": (contact_relationships, "contact_id", users),
+}

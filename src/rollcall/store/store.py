@@ -1,0 +1,214 @@
+"""The `Store`: opens (and migrates) a database, hands out write transactions, and answers the reads the
+sync, the migration engine and the tests need. Reads see live rows only unless they say otherwise."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import Final, TypeVar, cast
+
+import msgspec
+import psycopg
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from rollcall.domain.district import District, Section
+from rollcall.domain.user import RoleName, User
+from rollcall.store import census
+from rollcall.store import engine as engines
+from rollcall.store.failure import DRIVER_ERRORS, translated
+from rollcall.store.revision import ensure_revision
+from rollcall.store.schema import districts, sections, sync_checkpoints, sync_runs, user_roles, users
+from rollcall.store.transaction import StoreTransaction
+from rollcall.store.values import Checkpoint, SyncRun
+from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
+
+PAGE_SIZE: Final = 5_000
+_MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one process at a time migrates a PostgreSQL schema
+T = TypeVar("T", User, Section, District)
+
+
+def _decode(payload: str, kind: type[T]) -> T:
+    return msgspec.json.decode(payload, type=kind)
+
+
+def _plain(row: dict[str, object]) -> dict[str, object]:
+    """Column names as plain `str`: SQLAlchemy hands out `quoted_name`, which msgspec refuses as keys."""
+    return {str(key): value for key, value in row.items()}
+
+
+class Store:
+    """A rollcall database. Make one with `Store.open(url)`; close it when done (or use it as a context
+    manager)."""
+
+    def __init__(self, engine: Engine, *, where: str) -> None:
+        self._engine = engine
+        self.where = where  # the URL with any password masked: safe for messages and logs
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """Connect to `url` (sqlite:///file.db or postgresql://…), bring the schema to the newest revision
+        when `migrate` (else require it), and return the store. StoreError says what is wrong and what to do.
+        """
+        parsed = engines.parse_url(url)
+        where = engines.display(parsed)
+        engine = engines.create_engine(parsed)
+        try:
+            with (
+                translated("open the database", where=where),
+                engine.connect().execution_options(**{engines.WRITE_OPTION: True}) as connection,
+                connection.begin(),
+            ):
+                if connection.dialect.name == "postgresql":
+                    schema_key = sa.func.hashtext(sa.func.current_schema())
+                    connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK, schema_key)))
+                ensure_revision(connection, migrate=migrate, where=where)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, where=where)
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, for tooling and tests that need plain SQL."""
+        return self._engine
+
+    @property
+    def dialect(self) -> str:
+        """`sqlite` or `postgresql`."""
+        return self._engine.dialect.name
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _writer(self, connection: Connection) -> BulkWriter:
+        raw = connection.connection.driver_connection
+        if self.dialect == "postgresql":
+            return PostgresWriter(cast(psycopg.Connection[tuple[object, ...]], raw))
+        return SqliteWriter(cast(sqlite3.Connection, raw))
+
+    @contextmanager
+    def transaction(self) -> Iterator[StoreTransaction]:
+        """One database transaction: committed when the block ends, rolled back if it raises."""
+        with translated("begin a transaction", where=self.where):
+            connection = self._engine.connect().execution_options(**{engines.WRITE_OPTION: True})
+        try:
+            with translated("begin a transaction", where=self.where):
+                outer = connection.begin()
+            try:
+                yield StoreTransaction(connection, self._writer(connection), where=self.where)
+            except BaseException:
+                # A failed rollback (dead connection) must not hide the error that caused it.
+                with suppress(*DRIVER_ERRORS):
+                    outer.rollback()
+                raise
+            with translated("commit", where=self.where):
+                outer.commit()
+        finally:
+            connection.close()
+
+    @contextmanager
+    def _reading(self, action: str, table: str | None = None) -> Iterator[Connection]:
+        with translated(action, where=self.where, table=table), self._engine.connect() as connection:
+            yield connection
+
+    def counts(self, district_id: str, *, include_deleted: bool = False) -> dict[str, int]:
+        """Rows per table (record and child tables) of the district; live rows only unless asked."""
+        with self._reading("count rows") as connection:
+            return census.count_rows(connection, district_id, include_deleted=include_deleted)
+
+    def table_fingerprint(self, district_id: str) -> dict[str, str]:
+        """Per table, a stable hash of the district's live rows (run bookkeeping excluded): two stores that
+        hold the same data have equal fingerprints, whatever runs wrote it."""
+        with self._reading("fingerprint tables") as connection:
+            return census.fingerprint(connection, district_id)
+
+    def _find(self, table: sa.Table, record_id: str, kind: type[T], *, include_deleted: bool) -> T | None:
+        statement = sa.select(sa.cast(table.c.payload, sa.Text)).where(table.c.id == record_id)
+        if not include_deleted:
+            statement = statement.where(table.c.deleted_at.is_(None))
+        with self._reading("read", table.name) as connection:
+            payload = connection.execute(statement).scalar_one_or_none()
+        return None if payload is None else _decode(payload, kind)
+
+    def find_user(self, user_id: str, *, include_deleted: bool = False) -> User | None:
+        """The user as last written, or None when absent (or soft-deleted, unless `include_deleted`)."""
+        return self._find(users, user_id, User, include_deleted=include_deleted)
+
+    def find_section(self, section_id: str, *, include_deleted: bool = False) -> Section | None:
+        """The section as last written, or None."""
+        return self._find(sections, section_id, Section, include_deleted=include_deleted)
+
+    def find_district(self, district_id: str) -> District | None:
+        """The live district record, or None."""
+        return self._find(districts, district_id, District, include_deleted=False)
+
+    def find_user_by_legacy_id(self, legacy_id: str) -> tuple[User, RoleName] | None:
+        """The live user whose role had `legacy_id` before v3 (a student's legacy id is their user id), and
+        that role's name; None when no live user has it."""
+        statement = (
+            sa.select(sa.cast(users.c.payload, sa.Text), user_roles.c.role)
+            .join(user_roles, user_roles.c.user_id == users.c.id)
+            .where(user_roles.c.legacy_id == legacy_id, users.c.deleted_at.is_(None))
+            .order_by(users.c.id, user_roles.c.role)
+            .limit(1)
+        )
+        with self._reading("find by legacy id", "user_roles") as connection:
+            row = connection.execute(statement).first()
+        if row is None:
+            return None
+        return _decode(row[0], User), cast(RoleName, row[1])
+
+    def _iter(self, table: sa.Table, district_id: str, kind: type[T], page_size: int) -> Iterator[T]:
+        """Live records of the district in id order, fetched in pages (keyset) so no cursor stays open."""
+        after = ""
+        while True:
+            statement = (
+                sa.select(table.c.id, sa.cast(table.c.payload, sa.Text))
+                .where(table.c.district_id == district_id, table.c.deleted_at.is_(None), table.c.id > after)
+                .order_by(table.c.id)
+                .limit(page_size)
+            )
+            with self._reading("read", table.name) as connection:
+                page = connection.execute(statement).all()
+            for _, payload in page:
+                yield _decode(payload, kind)
+            if len(page) < page_size:
+                return
+            after = page[-1][0]
+
+    def iter_users(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[User]:
+        """Every live user of the district, by id, read `page_size` at a time."""
+        return self._iter(users, district_id, User, page_size)
+
+    def iter_sections(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[Section]:
+        """Every live section of the district, by id, read `page_size` at a time."""
+        return self._iter(sections, district_id, Section, page_size)
+
+    def checkpoint(self, district_id: str, api_version: str) -> Checkpoint | None:
+        """The district's saved checkpoint for one API version, or None before the first save."""
+        statement = sa.select(sync_checkpoints).where(
+            sync_checkpoints.c.district_id == district_id, sync_checkpoints.c.api_version == api_version
+        )
+        with self._reading("read checkpoint", "sync_checkpoints") as connection:
+            row = connection.execute(statement).first()
+        return None if row is None else msgspec.convert(_plain(row._asdict()), Checkpoint)
+
+    def find_run(self, run_id: str) -> SyncRun | None:
+        """A sync run's record, or None."""
+        with self._reading("read run", "sync_runs") as connection:
+            row = connection.execute(sa.select(sync_runs).where(sync_runs.c.run_id == run_id)).first()
+        if row is None:
+            return None
+        values = _plain(row._asdict())
+        counts = values["counts"]
+        values["counts"] = msgspec.json.decode(counts, type=dict[str, int]) if isinstance(counts, str) else {}
+        return msgspec.convert(values, SyncRun)

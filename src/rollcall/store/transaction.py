@@ -1,0 +1,162 @@
+"""One database transaction of writes: bulk upserts of records (restoring soft-deleted ones), soft deletes,
+the sweep of a full sync, checkpoints and run bookkeeping. `Store.transaction` commits or rolls back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from rollcall.domain.district import Course, District, School, Section, Term
+from rollcall.domain.user import User
+from rollcall.errors import StoreError
+from rollcall.store import rows as flat
+from rollcall.store.failure import translated
+from rollcall.store.schema import CHILD_TABLES, RECORD_TABLES, sync_checkpoints, sync_runs
+from rollcall.store.values import Checkpoint, RunKind, RunStatus
+from rollcall.store.writer import BulkWriter
+
+_ID: Final = ("id",)
+
+
+class StoreTransaction:
+    """Writes inside one open transaction. Every upsert is idempotent, marks rows seen in `run_id`, and
+    restores a soft-deleted row (Clever certification: a record that reappears is live again)."""
+
+    def __init__(self, connection: Connection, writer: BulkWriter, *, where: str) -> None:
+        self._connection = connection
+        self._writer = writer
+        self._where = where
+
+    def _upsert(self, rows: flat.Rows) -> None:
+        with translated("upsert", where=self._where, table=rows.table):
+            self._writer.upsert(rows, _ID, restore=True)
+
+    def _replace(self, children: flat.Rows, parent_column: str, parent_ids: Sequence[str]) -> None:
+        with translated("replace child rows", where=self._where, table=children.table):
+            self._writer.replace_children(children, parent_column, parent_ids)
+
+    def upsert_district(self, district: District, *, run_id: str) -> None:
+        """Insert or update the district record."""
+        self._upsert(flat.district_rows([district], run_id))
+
+    def upsert_schools(self, rows: Sequence[School], *, run_id: str) -> int:
+        """Insert or update schools; returns how many distinct records were written."""
+        records = flat.last_by_id(rows)
+        self._upsert(flat.school_rows(records, run_id))
+        return len(records)
+
+    def upsert_terms(self, rows: Sequence[Term], *, run_id: str) -> int:
+        """Insert or update terms; returns how many distinct records were written."""
+        records = flat.last_by_id(rows)
+        self._upsert(flat.term_rows(records, run_id))
+        return len(records)
+
+    def upsert_courses(self, rows: Sequence[Course], *, run_id: str) -> int:
+        """Insert or update courses; returns how many distinct records were written."""
+        records = flat.last_by_id(rows)
+        self._upsert(flat.course_rows(records, run_id))
+        return len(records)
+
+    def upsert_sections(self, rows: Sequence[Section], *, run_id: str) -> int:
+        """Insert or update sections and replace their teachers and students exactly."""
+        records = flat.last_by_id(rows)
+        sections, teachers, students = flat.section_rows(records, run_id)
+        ids = [section.id for section in records]
+        self._upsert(sections)
+        self._replace(teachers, "section_id", ids)
+        self._replace(students, "section_id", ids)
+        return len(records)
+
+    def upsert_users(self, rows: Sequence[User], *, run_id: str) -> int:
+        """Insert or update users and replace their roles, role schools and contact relationships exactly:
+        a role the user lost leaves no row behind; the user's id never changes."""
+        records = flat.last_by_id(rows)
+        users, roles, schools, relationships = flat.user_rows(records, run_id)
+        ids = [user.id for user in records]
+        self._upsert(users)
+        self._replace(roles, "user_id", ids)
+        self._replace(schools, "user_id", ids)
+        self._replace(relationships, "contact_id", ids)
+        return len(records)
+
+    def delete(self, record_type: str, record_id: str, *, at: str) -> bool:
+        """Soft-delete one record (an event's `<record_type>.deleted`); False when no live row had that id.
+        `record_type` is the event prefix: districts, schools, terms, courses, sections or users."""
+        table = RECORD_TABLES.get(record_type)
+        if table is None:
+            known = ", ".join(RECORD_TABLES)
+            raise StoreError(f"cannot delete {record_type} {record_id}: the store keeps only {known}")
+        statement = (
+            table.update().where(table.c.id == record_id, table.c.deleted_at.is_(None)).values(deleted_at=at)
+        )
+        with translated("soft delete", where=self._where, table=table.name):
+            return self._connection.execute(statement).rowcount > 0
+
+    def sweep(self, district_id: str, *, run_id: str, at: str) -> dict[str, int]:
+        """Soft-delete every live record of the district that run `run_id` did not write (mark and sweep);
+        returns the number swept per record table."""
+        swept: dict[str, int] = {}
+        for name, table in RECORD_TABLES.items():
+            statement = (
+                table.update()
+                .where(
+                    table.c.district_id == district_id,
+                    table.c.deleted_at.is_(None),
+                    table.c.last_seen_run != run_id,
+                )
+                .values(deleted_at=at)
+            )
+            with translated("sweep", where=self._where, table=name):
+                swept[name] = self._connection.execute(statement).rowcount
+        return swept
+
+    def purge_district(self, district_id: str) -> dict[str, int]:
+        """Physically remove every row of the district, its checkpoints and runs included (a district that
+        disconnected the app must leave no data behind); returns rows removed per table."""
+        removed: dict[str, int] = {}
+        tables = [child for child, _, _ in CHILD_TABLES.values()]
+        for table in [*tables, *RECORD_TABLES.values(), sync_checkpoints, sync_runs]:
+            with translated("purge", where=self._where, table=table.name):
+                statement = sa.delete(table).where(table.c.district_id == district_id)
+                removed[table.name] = self._connection.execute(statement).rowcount
+        return removed
+
+    def _merge(self, table: sa.Table, values: Mapping[str, object], key: Sequence[str]) -> None:
+        """Insert one row or update it in place, in this dialect's ON CONFLICT syntax."""
+        dialect_insert = postgresql.insert if self._connection.dialect.name == "postgresql" else sqlite.insert
+        insert = dialect_insert(table).values(**values)
+        updates = {column: insert.excluded[column] for column in values if column not in key}
+        statement = insert.on_conflict_do_update(index_elements=list(key), set_=updates)
+        with translated("write", where=self._where, table=table.name):
+            self._connection.execute(statement)
+
+    def save_checkpoint(self, cp: Checkpoint) -> None:
+        """Record how far the district's sync got; commits (or rolls back) with the data it covers."""
+        self._merge(sync_checkpoints, msgspec.structs.asdict(cp), ("district_id", "api_version"))
+
+    def start_run(self, run_id: str, *, district_id: str, kind: RunKind, api_version: str, at: str) -> None:
+        """Record that a sync run began (status `running`)."""
+        values = {
+            "run_id": run_id, "district_id": district_id, "kind": kind, "api_version": api_version,
+            "status": "running", "started_at": at, "finished_at": None, "counts": None,
+        }  # fmt: skip
+        self._merge(sync_runs, values, ("run_id",))
+
+    def finish_run(
+        self, run_id: str, *, at: str, counts: Mapping[str, int], status: RunStatus = "succeeded"
+    ) -> None:
+        """Record how a run ended and what it wrote; StoreError when the run was never started."""
+        statement = (
+            sync_runs.update()
+            .where(sync_runs.c.run_id == run_id)
+            .values(status=status, finished_at=at, counts=flat.encode(dict(counts)))
+        )
+        with translated("finish run", where=self._where, table="sync_runs"):
+            updated = self._connection.execute(statement).rowcount
+        if updated == 0:
+            raise StoreError(f"cannot finish sync run {run_id}: it was never started in {self._where}")

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from rollcall.cli.demo import most_roles
+from rollcall.roster import load_roster
+from rollcall.roster.generator import generate_roster
+from tests.cli.run import run_rollcall
+
+
+def test_demo_follows_a_multi_role_person_through_v3_and_v2() -> None:
+    result = run_rollcall("demo", "--students", "300", "--seed", "t")
+    assert result.returncode == 0, result.stderr
+    assert "/v3.1/users/" in result.stdout
+    assert "/v2.1/teachers/" in result.stdout
+    assert "/v2.1/school_admins/" in result.stdout
+
+
+def test_the_demo_person_holds_the_most_roles(tmp_path: Path) -> None:
+    directory = tmp_path / "d"
+    generate_roster(directory, students=300, seed="t")
+    snapshot = load_roster(directory, seed="t")
+    person = most_roles(snapshot)
+    assert len(person.role_names()) == max(len(u.role_names()) for u in snapshot.users.values())
+    assert person.roles.student is None

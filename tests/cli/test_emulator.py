@@ -1,0 +1,102 @@
+"""`rollcall emulator serve` on a real loopback socket, and its errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import msgspec
+import pytest
+
+from tests.cli.run import SOURCES, run_rollcall
+from tests.emulator.district import DISTRICT, sample_snapshot
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": f"{SOURCES}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "rollcall", "emulator", "serve", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+
+
+def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 30) -> dict[str, object]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and path.stat().st_size:
+            loaded: dict[str, object] = json.loads(path.read_text())
+            return loaded
+        if process.poll() is not None:
+            raise AssertionError(f"serve exited early: {process.stderr.read() if process.stderr else ''}")
+        time.sleep(0.05)
+    raise AssertionError("serve did not write its tokens file in time")
+
+
+@pytest.mark.parametrize("source", ["snapshot", "generated"])
+def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: Path, source: str) -> None:
+    snapshot_file = tmp_path / "district.json"
+    snapshot_file.write_bytes(msgspec.json.encode(sample_snapshot()))
+    tokens_file = tmp_path / "tokens.json"
+    load = (
+        ["--snapshot", str(snapshot_file)]
+        if source == "snapshot"
+        else ["--generate-students", "20", "--seed", "3"]
+    )
+    process = _start(*load, "--port", "0", "--tokens-file", str(tokens_file))
+    try:
+        info = _wait_for(tokens_file, process)
+        (district,) = info["districts"]  # type: ignore[misc]
+        if source == "snapshot":
+            assert district["id"] == DISTRICT
+            assert district["name"] == "Maple Unified"
+        assert set(info) == {"base_url", "client_id", "client_secret", "districts"}
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(
+                    f"{info['base_url']}/v3.0/districts",
+                    headers={"Authorization": f"Bearer {district['token']}"},
+                )
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "server never accepted connections"
+                time.sleep(0.05)
+        assert response.json()["data"][0]["data"]["id"] == district["id"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, _ = process.communicate(timeout=30)
+    assert f"district {district['id']}  {district['name']}  token {district['token']}" in stdout
+    assert str(info["base_url"]) in stdout
+    assert str(info["client_secret"]) in stdout
+
+
+def test_a_missing_sftp_directory_is_a_roster_error(tmp_path: Path) -> None:
+    result = run_rollcall("emulator", "serve", "--sftp", str(tmp_path / "nope"), "--port", "0")
+    assert result.returncode == 3
+    assert "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_port_in_use_is_a_usage_error() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        result = run_rollcall("emulator", "serve", "--port", str(busy.getsockname()[1]))
+    assert result.returncode == 2
+    assert "already in use" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_snapshot_file_names_the_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"district": 3}')
+    result = run_rollcall("emulator", "serve", "--snapshot", str(broken), "--port", "0")
+    assert result.returncode == 3
+    assert "broken.json" in result.stderr

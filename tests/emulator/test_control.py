@@ -1,0 +1,121 @@
+"""The control plane under /_emulator/ (docs/emulator.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import msgspec
+
+from rollcall.domain.user import Staff
+from rollcall.emulator import Emulator
+from tests.emulator.district import (
+    DISTRICT,
+    OTHER_DISTRICT,
+    SAM,
+    SOUTH,
+    STUDENTS,
+    other_snapshot,
+    sample_snapshot,
+)
+from tests.roster.rosters import write_roster
+
+
+def test_listing_districts_gives_tokens_and_the_oauth_client(
+    emulator: Emulator, anonymous: httpx.Client
+) -> None:
+    body = anonymous.get("/_emulator/districts").json()
+    assert body["client_id"] == emulator.state.tokens.client_id
+    assert body["client_secret"] == emulator.state.tokens.client_secret
+    assert [d["id"] for d in body["districts"]] == [DISTRICT, OTHER_DISTRICT]
+    assert body["districts"][0]["token"] == emulator.district_token(DISTRICT)
+    assert body["districts"][0]["counts"]["users"] == len(sample_snapshot().users)
+
+
+def test_reset_then_load_an_uploaded_snapshot(anonymous: httpx.Client) -> None:
+    assert anonymous.post("/_emulator/reset").json() == {"districts": []}
+    assert anonymous.get("/_emulator/districts").json()["districts"] == []
+    upload = {"snapshot": msgspec.to_builtins(other_snapshot())}
+    response = anonymous.post("/_emulator/districts", json=upload)
+    assert response.status_code == 201
+    token = response.json()["token"]
+    users = anonymous.get("/v3.0/users", headers={"Authorization": f"Bearer {token}"}).json()["data"]
+    assert len(users) == 1
+    again = anonymous.post("/_emulator/districts", json=upload)
+    assert again.status_code == 400
+    assert "already loaded" in again.json()["message"]
+
+
+def test_a_roster_change_by_operations_returns_event_counts(
+    anonymous: httpx.Client, client: httpx.Client
+) -> None:
+    sam = sample_snapshot().users[SAM]
+    roles = msgspec.structs.replace(
+        sam.roles, staff=Staff(staff_id="X", schools=[SOUTH], legacy_id="5a00000000000000000000ab")
+    )
+    operations = [
+        {
+            "op": "upsert",
+            "type": "users",
+            "record": msgspec.to_builtins(msgspec.structs.replace(sam, roles=roles)),
+        },
+        {"op": "delete", "type": "users", "id": STUDENTS[7]},
+    ]
+    response = anonymous.post(f"/_emulator/districts/{DISTRICT}/roster", json={"operations": operations})
+    assert response.status_code == 200
+    # Sam's update, the student's section losing them (deletions cascade), the student's deletion.
+    assert response.json()["events"] == {"v2.1": 3, "v3.0": 3, "v3.1": 3}
+    types = [e["data"]["type"] for e in client.get("/v3.0/events").json()["data"]]
+    assert types == ["users.updated", "sections.updated", "users.deleted"]
+    assert client.get(f"/v3.0/users/{STUDENTS[7]}").status_code == 404
+
+
+def test_control_errors_are_json_messages(anonymous: httpx.Client) -> None:
+    bad = anonymous.post(f"/_emulator/districts/{DISTRICT}/roster", json={"operations": [{"op": "explode"}]})
+    assert bad.status_code == 400
+    assert "operations" in bad.json()["message"]
+    missing = anonymous.post("/_emulator/districts/ffffffffffffffffffffffff/roster", json={"operations": []})
+    assert missing.status_code == 404
+    assert anonymous.post("/_emulator/districts", content=b"{not json").status_code == 400
+    assert anonymous.post("/_emulator/districts", json={}).status_code == 400
+
+
+def test_minting_an_sso_token_over_http(anonymous: httpx.Client) -> None:
+    response = anonymous.post("/_emulator/sso-tokens", json={"user_id": SAM, "role": "teacher"})
+    token = response.json()["access_token"]
+    me = anonymous.get(f"/v3.0/users/{SAM}", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert anonymous.post("/_emulator/sso-tokens", json={"user_id": SAM, "role": "staff"}).status_code == 400
+
+
+def test_the_clock_advances_by_seconds_and_days(anonymous: httpx.Client) -> None:
+    assert anonymous.get("/_emulator/clock").json() == {"now": "2026-09-01T00:00:00.000Z"}
+    assert anonymous.post("/_emulator/clock", json={"days": 1, "seconds": 30}).json() == {
+        "now": "2026-09-02T00:00:30.000Z"
+    }
+    assert anonymous.post("/_emulator/clock", json={"seconds": -1}).status_code == 400
+
+
+def test_dropping_a_district_revokes_its_token(emulator: Emulator, anonymous: httpx.Client) -> None:
+    token = emulator.district_token(OTHER_DISTRICT)
+    assert anonymous.delete(f"/_emulator/districts/{OTHER_DISTRICT}").status_code == 200
+    assert anonymous.get("/v3.0/users", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_loading_generated_and_sftp_districts_and_changing_one_by_a_new_export(
+    anonymous: httpx.Client, tmp_path: Path
+) -> None:
+    anonymous.post("/_emulator/reset")
+    generated = anonymous.post("/_emulator/districts", json={"generate": {"students": 25, "seed": 4}})
+    assert generated.status_code == 201
+    assert generated.json()["counts"]["users"] > 25
+    day1 = write_roster(tmp_path / "day1")
+    loaded = anonymous.post("/_emulator/districts", json={"sftp": str(day1), "name": "Lincoln"}).json()
+    assert anonymous.get(f"/_emulator/districts/{loaded['id']}").json()["name"] == "Lincoln"
+    staff = "School_id,Staff_id,Staff_email,First_name,Last_name\nS1,ST1,t1@example.org,Tess,One\n"
+    day2 = write_roster(tmp_path / "day2", {"staff.csv": staff})
+    changed = anonymous.post(f"/_emulator/districts/{loaded['id']}/roster", json={"sftp": str(day2)})
+    assert changed.json()["events"] == {"v2.1": 1, "v3.0": 1, "v3.1": 1}
+    missing = anonymous.post("/_emulator/districts", json={"sftp": str(tmp_path / "nope")})
+    assert missing.status_code == 400
+    assert "does not exist" in missing.json()["message"]
