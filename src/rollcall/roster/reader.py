@@ -137,11 +137,15 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
 def _assemble(build: RosterBuild, name: str) -> tuple[DistrictSnapshot, dict[str, int]]:
     """The snapshot's records, built once from everything read, and its users counted by role combination
     (students and contacts hold one role each, so only employees need looking at)."""
+    # Working state is dropped as soon as its records exist, so the peak memory is not both at once.
     assign_student_schools(build)
     employees = build_employee_users(build, teacher_schools(build))
-    sections = build_sections(build)
-    contacts = build_contact_users(build)
+    student_count = len(build.student_ids)
     users: dict[str, User] = {entry.id: entry.user for entry in build.student_ids.values()}
+    build.student_ids.clear()
+    sections = build_sections(build)
+    build.sections.clear()
+    contacts = build_contact_users(build)
     users.update(employees)
     users.update(contacts)
     district = District(
@@ -155,7 +159,7 @@ def _assemble(build: RosterBuild, name: str) -> tuple[DistrictSnapshot, dict[str
         district_contact=_district_contact(build, employees),
     )
     by_roles = Counter(role_key(user.role_names()) for user in employees.values())
-    by_roles.update({"student": len(build.student_ids), "contact": len(contacts)})
+    by_roles.update({"student": student_count, "contact": len(contacts)})
     snapshot = DistrictSnapshot(
         district=district,
         schools=build.schools,
