@@ -118,3 +118,26 @@ def test_bytes_that_are_not_utf8_in_a_header_are_reported_too(tmp_path: Path) ->
     found = {(problem.line, problem.column, problem.severity) for problem in report.problems}
     assert (1, None, "error") in found  # the undecodable byte
     assert (1, "School_name", "error") in found  # hence a missing column
+
+
+def test_the_student_and_enrollment_loops_count_lines_like_every_other_file(tmp_path: Path) -> None:
+    students = (
+        "School_id,Student_id,First_name,Last_name,Student_street,Grade\n"
+        'S1,1001,Amy,Adams,"1 Main St,\nApt 2",5\n'
+        "\n"
+        "S1,1002,Ben,Brown,,Fifth\n"
+        "S1,1003,Cy\n"
+    )
+    enrollments = (
+        "School_id,Section_id,Student_id\nS1,SEC1,1001\n\nS1,SEC1\nS1,SEC1,1002,extra\nS1,SEC2,1001\n"
+    )
+    report = read_roster(
+        write_roster(tmp_path / "d", {"students.csv": students, "enrollments.csv": enrollments})
+    )
+    found = [(problem.file, problem.line, problem.column) for problem in report.errors]
+    assert found == [
+        ("enrollments.csv", 4, None), ("enrollments.csv", 5, None), ("enrollments.csv", 6, "Section_id"),
+        ("students.csv", 5, "Grade"), ("students.csv", 6, None),
+    ]  # fmt: skip
+    assert report.row_counts["students.csv"] == 2
+    assert report.row_counts["enrollments.csv"] == 2
