@@ -52,7 +52,7 @@ def test_every_problem_is_reported_at_once_with_file_line_and_column(tmp_path: P
     found = [(problem.file, problem.line, problem.column, problem.severity) for problem in report.problems]
     assert ("schools.csv", 1, "School_number", "error") in found
     assert ("teachers.csv", 2, None, "error") in found
-    assert ("students.csv", 2, None, "error") in found
+    assert ("students.csv", 2, "First_name", "error") in found
     assert found == sorted(found, key=lambda problem: (problem[0], problem[1]))
     assert report.snapshot is None
     messages = {problem.file: problem.message for problem in report.problems}

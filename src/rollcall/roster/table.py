@@ -77,6 +77,7 @@ class Table:
         self._enum_values = _tuple_getter([])
         self._enum_sets: list[frozenset[str]] = []
         self.width = 0
+        self._header: list[str] = []
         _bad_bytes.count = 0
         try:
             self._stream: IO[str] = path.open(encoding="utf-8-sig", errors=_DECODE_ERRORS, newline="")
@@ -107,6 +108,7 @@ class Table:
             self.log.error(self.name, 1, None, "the file is empty: a header row is required")
             return
         self.width = len(header)
+        self._header = [cell.lstrip("\ufeff") for cell in header]
         for position, cell in enumerate(header):
             key = column_key(cell.lstrip("\ufeff"))
             if key in self._index:
@@ -228,9 +230,14 @@ class Table:
                 try:
                     line.decode("utf-8")
                 except UnicodeDecodeError as error:
-                    self.log.error(
-                        self.name,
-                        number,
-                        None,
-                        f"bytes that are not UTF-8 at byte {error.start + 1} of the line",
-                    )
+                    column = self._column_at(line, error.start) if number > 1 else None
+                    message = f"bytes that are not UTF-8 at byte {error.start + 1} of the line"
+                    self.log.error(self.name, number, column, message)
+
+    def _column_at(self, line: bytes, offset: int) -> str | None:
+        """The header cell above byte `offset` of a raw line, when the line has no quotes to make commas
+        ambiguous (or None)."""
+        if b'"' in line:
+            return None
+        position = line[:offset].count(b",")
+        return self._header[position] if position < len(self._header) else None
