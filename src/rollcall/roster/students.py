@@ -173,14 +173,18 @@ def _differing_columns(old: User, new: User) -> list[str]:
     found: list[str] = []
 
     def walk(before: object, after: object, field: str) -> None:
-        if isinstance(before, dict) and isinstance(after, dict):
+        # A sub-record present on one row only (say `location`) is compared leaf by leaf with nothing.
+        if isinstance(before, dict) or isinstance(after, dict):
+            before = before if isinstance(before, dict) else {}
+            after = after if isinstance(after, dict) else {}
             for key in before.keys() | after.keys():
                 walk(before.get(key), after.get(key), key)
         elif before != after:
             found.append(_FIELD_COLUMNS.get(field, field))
 
     walk(msgspec.to_builtins(old), msgspec.to_builtins(new), "")
-    return sorted(set(found), key=STUDENT_COLUMNS.index)
+    order = {column: position for position, column in enumerate(STUDENT_COLUMNS)}
+    return sorted(set(found), key=lambda column: (order.get(column, len(order)), column))
 
 
 def _add_contact(
