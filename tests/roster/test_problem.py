@@ -40,3 +40,15 @@ def test_a_problem_renders_as_file_line_column_severity_message() -> None:
         Problem(file="a.csv", line=0, column=None, severity="warning", message="m").render()
         == "a.csv:0 warning: m"
     )
+
+
+def test_problem_and_report_take_their_fields_in_the_documented_order() -> None:
+    from rollcall.roster import RosterReport
+
+    problem = Problem("a.csv", 2, "Grade", "error", "bad")
+    assert (problem.file, problem.line, problem.column, problem.severity, problem.message) == (
+        "a.csv", 2, "Grade", "error", "bad",
+    )  # fmt: skip
+    report = RosterReport(None, [problem], {"a.csv": 1})
+    assert report.errors == [problem]
+    assert report.warnings == []

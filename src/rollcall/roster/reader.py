@@ -58,7 +58,7 @@ READ_ORDER: tuple[tuple[FileSpec, Callable[[Table, RosterBuild], None]], ...] = 
 )
 
 
-class RosterReport(msgspec.Struct, kw_only=True):
+class RosterReport(msgspec.Struct):
     """What one read found: the snapshot (None when any problem is an error), every problem, rows per file,
     and the record counts of what was read (kept even when errors withhold the snapshot)."""
 
