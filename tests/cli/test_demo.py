@@ -8,12 +8,17 @@ from rollcall.roster.generator import generate_roster
 from tests.cli.run import run_rollcall
 
 
-def test_demo_follows_a_multi_role_person_through_v3_and_v2() -> None:
+def test_demo_serves_syncs_and_resolves_every_legacy_id_of_a_multi_role_person() -> None:
     result = run_rollcall("demo", "--students", "300", "--seed", "t")
     assert result.returncode == 0, result.stderr
-    assert "/v3.1/users/" in result.stdout
-    assert "/v2.1/teachers/" in result.stdout
-    assert "/v2.1/school_admins/" in result.stdout
+    assert "GET /v2.1/teachers/" in result.stdout
+    assert "GET /v2.1/school_admins/" in result.stdout
+    assert "GET /v3.1/users/" in result.stdout
+    assert "full sync" in result.stdout
+    lookup = result.stdout.split("Migrate: find each old account", 1)[1]
+    assert lookup.count("│ yes") >= 2
+    assert "NO" not in lookup
+    assert "[info" not in result.stdout + result.stderr  # quiet unless --verbose
 
 
 def test_the_demo_person_holds_the_most_roles(tmp_path: Path) -> None:

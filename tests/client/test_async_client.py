@@ -136,6 +136,9 @@ def test_async_errors_are_raised_like_the_sync_ones(emulated: Emulated) -> None:
         async with emulated.async_client(token="f" * 40) as clever:
             with pytest.raises(Unauthorized):
                 await clever.get_district()
+            with pytest.raises(Unauthorized) as info:  # the first failure, not an ExceptionGroup
+                await clever.fetch_all()
+            assert isinstance(info.value.__cause__, ExceptionGroup)
         async with emulated.async_client() as clever:
             with pytest.raises(NotFound):
                 await clever.get_section("5f0000000000000000000bad")

@@ -175,3 +175,37 @@ def test_paced_requests_never_exhaust_the_window_early(limit: int, low_water: fl
         assert remaining > 0
         remaining -= 1
     assert now >= reset
+
+
+header_text = st.one_of(
+    st.text(max_size=30),
+    st.lists(st.one_of(st.integers(-5, 2_000_000_000).map(str), st.text(max_size=5)), max_size=4).map(
+        ", ".join
+    ),
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "X-RateLimit-Bucket",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+                "x-ratelimit-reset",
+                "Other",
+            ]
+        ),
+        header_text,
+    )
+)
+def test_any_header_garbage_parses_to_sane_buckets_or_nothing(headers: dict[str, str]) -> None:
+    state = parse_rate_limit(headers, NOW)
+    if state is None:
+        return
+    assert state.buckets
+    for bucket in state.buckets:
+        assert 0 <= bucket.remaining <= bucket.limit
+        assert bucket.reset >= 0
+    assert pacing_delay(state, NOW) >= 0.0

@@ -4,13 +4,16 @@ one-line message and its exit code instead of a traceback."""
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
 from rollcall.cli.console import err
 from rollcall.cli.demo import demo
 from rollcall.cli.emulator import app as emulator_app
+from rollcall.cli.logs import configure_logging
 from rollcall.cli.roster import app as roster_app
+from rollcall.cli.sync import sync
 from rollcall.errors import RollcallError
 
 app = typer.Typer(
@@ -24,6 +27,7 @@ app = typer.Typer(
 app.add_typer(roster_app, name="roster")
 app.add_typer(emulator_app, name="emulator")
 app.command("demo")(demo)
+app.command("sync")(sync)
 
 
 @app.command()
@@ -35,8 +39,13 @@ def version() -> None:
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log info events (pages, retries) to stderr.")
+    ] = False,
+) -> None:
     """Clever API v3 migration toolkit: emulator, client, sync, migration and access engines."""
+    configure_logging(verbose=verbose)
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
-"""`rollcall demo`: the whole story on the embedded default, no server to install. Today it generates a
-district with multi-role staff, loads it with Clever's identity rules, and shows one person as v3 and v2.1
-see them; each capability that lands extends it (docs/architecture §5)."""
+"""`rollcall demo`: the whole story on the embedded default, no server to install. It generates a district
+with multi-role staff, serves it from the in-process emulator, reads one person through API v2.1 and v3.1,
+syncs v3.1 into SQLite and resolves every legacy id to the person's v3 id; each capability that lands
+extends it (architecture §5)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,16 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from rollcall.cli.console import out
+from rollcall.client import CleverClient
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
-from rollcall.domain.v2 import to_v2_records
-from rollcall.roster import load_roster
+from rollcall.emulator import Emulator
 from rollcall.roster.generator import generate_roster
+from rollcall.store import Store
+from rollcall.sync import sync_district
+
+# v2.1 collection of each v3 role, and how the client reads one record of it.
+_V2_COLLECTIONS = {"teacher": "teachers", "staff": "school_admins", "district_admin": "district_admins"}
 
 
 def most_roles(snapshot: DistrictSnapshot) -> User:
@@ -45,6 +51,34 @@ def _roles_table(snapshot: DistrictSnapshot) -> Table:
     return table
 
 
+def _show_v2_records(client: CleverClient, person: User) -> None:
+    for role, legacy_id in person.legacy_ids().items():
+        collection = _V2_COLLECTIONS.get(role)
+        if collection is None:
+            continue
+        record: object
+        if role == "teacher":
+            record = client.get_teacher(legacy_id)
+        elif role == "staff":
+            record = client.get_school_admin(legacy_id)
+        else:
+            record = client.get_district_admin(legacy_id)
+        out.print(Panel(_json(record), title=f"GET /v2.1/{collection}/{legacy_id}"))
+
+
+def _legacy_table(store: Store, person: User) -> Table:
+    table = Table(
+        title="The migration lookup: each v2 id → the v3 user in the synced store", title_justify="left"
+    )
+    for column in ("role", "v2 (legacy) id", "v3 user id", "same person"):
+        table.add_column(column)
+    for role, legacy_id in person.legacy_ids().items():
+        found = store.find_user_by_legacy_id(legacy_id)
+        user_id = found[0].id if found else "not found"
+        table.add_row(role, legacy_id, user_id, "yes" if user_id == person.id else "NO")
+    return table
+
+
 def demo(
     students: Annotated[
         int, typer.Option("--students", "-n", help="Size of the generated district.")
@@ -54,8 +88,12 @@ def demo(
         Path | None,
         typer.Option("--out", help="Keep the generated SFTP directory here (default: a temp dir)."),
     ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Sync into this database URL (default: a temp SQLite file).")
+    ] = None,
 ) -> None:
-    """Generate a district, read it with Clever's identity rules, and follow one multi-role person."""
+    """Generate a district, serve it from the emulator, follow one multi-role person through v2.1 and v3.1,
+    sync v3.1 into SQLite and resolve the person's legacy ids."""
     with tempfile.TemporaryDirectory(prefix="rollcall-demo-") as scratch:
         roster_dir = out_dir if out_dir is not None else Path(scratch) / "district"
         out.rule("1. Generate a district as Clever SFTP files")
@@ -63,12 +101,38 @@ def demo(
         out.print(
             f"{summary.total_rows:,} CSV rows written to {roster_dir} in {summary.elapsed_seconds:.2f} s"
         )
-        out.rule("2. Read it with Clever's identity rules")
-        snapshot = load_roster(roster_dir, seed=seed)
-        out.print(_roles_table(snapshot))
-        person = most_roles(snapshot)
-        out.rule(f"3. One person, {person.name.first} {person.name.last}, as API v3.1 shows them")
-        out.print(Panel(_json(person), title=f"/v3.1/users/{person.id}"))
-        out.rule("4. The same person as API v2.1 shows them: one record per role, each with its legacy id")
-        for kind, record in to_v2_records(person):
-            out.print(Panel(_json(record), title=f"/v2.1/{kind}/{record.id}"))
+
+        out.rule("2. Serve it from the emulator (Clever's identity rules applied)")
+        with Emulator(seed=seed) as emulator:
+            district_id = emulator.load_sftp(roster_dir)
+            snapshot = emulator.state.snapshot(district_id)
+            out.print(_roles_table(snapshot))
+            token = emulator.district_token(district_id)
+            person = most_roles(snapshot)
+            name = f"{person.name.first} {person.name.last}"
+
+            def client(version: str) -> CleverClient:
+                return CleverClient(
+                    token,
+                    api_version=version,
+                    base_url=emulator.base_url,
+                    transport=emulator.sync_transport(),
+                )
+
+            out.rule(f"3. {name} in API v2.1: one record per role, each with its own id")
+            with client("v2.1") as v2:
+                _show_v2_records(v2, person)
+            out.rule(f"4. {name} in API v3.1: one user, every role, each role's legacy_id")
+            with client("v3.1") as v3:
+                out.print(Panel(_json(v3.get_user(person.id)), title=f"GET /v3.1/users/{person.id}"))
+
+                out.rule("5. Sync v3.1 into SQL")
+                url = db or f"sqlite:///{Path(scratch) / 'rollcall.db'}"
+                store = Store.open(url)
+                try:
+                    result = sync_district(v3, store, mode="full")
+                    out.print(result.render_text())
+                    out.rule("6. Migrate: find each old account's v3 user")
+                    out.print(_legacy_table(store, person))
+                finally:
+                    store.close()

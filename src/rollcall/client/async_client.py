@@ -425,6 +425,14 @@ class AsyncCleverClient:
     async def fetch_all(self) -> DistrictPull:
         """The district and all its schools, terms, courses, sections and people, the collections fetched
         concurrently (each collection still walks its pages in order)."""
+        try:
+            return await self._fetch_all()
+        except ExceptionGroup as failed:
+            # Callers (and the CLI) handle rollcall's errors, not groups of them: the first failure stands
+            # for the pull; the others were cancelled along with it or failed the same way.
+            raise _first_leaf(failed) from failed
+
+    async def _fetch_all(self) -> DistrictPull:
         version = self.api_version
         async with asyncio.TaskGroup() as group:
             district = group.create_task(self.get_district())
@@ -463,3 +471,8 @@ async def _records(pages: AsyncIterator[Page[T]]) -> AsyncIterator[T]:
     async for page in pages:
         for record in page.records:
             yield record
+
+
+def _first_leaf(group: BaseExceptionGroup[Exception]) -> Exception:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

@@ -12,6 +12,7 @@ Public API (names are stable; sync and migrate code against them):
         tx.delete("users", user_id, at=…)                  # soft delete (users.deleted) → bool; RECORD_TYPES
         tx.sweep(district_id, run_id=run_id, at=…)         # soft-delete what run_id did not see → {table: n}
         tx.save_checkpoint(Checkpoint(…))                  # commits with the data it covers
+        tx.save_resume_point(ResumePoint(…)) · tx.clear_resume_point(district_id, api_version)
         tx.finish_run(run_id, at=…, counts={…})            # status="succeeded" | "failed"
         tx.purge_district(district_id)                     # physically remove a disconnected district
     store.counts(district_id) · store.table_fingerprint(district_id)
@@ -19,6 +20,7 @@ Public API (names are stable; sync and migrate code against them):
     store.iter_users(district_id, page_size=5000)          # lazy, id order, keyset pages
     store.find_section(id) · store.iter_sections(district_id) · store.find_district(id)
     store.checkpoint(district_id, api_version) → Checkpoint | None · store.find_run(run_id) → SyncRun | None
+    store.resume_point(district_id, api_version) → ResumePoint | None   (an unfinished full sync)
     store.close()
 
 Upserts are idempotent and restore soft-deleted rows; a batch naming one record twice keeps the last.
@@ -32,12 +34,13 @@ from rollcall.store.engine import DEFAULT_URL
 from rollcall.store.schema import RECORD_TYPES
 from rollcall.store.store import Store
 from rollcall.store.transaction import StoreTransaction
-from rollcall.store.values import Checkpoint, RunKind, RunStatus, SyncRun
+from rollcall.store.values import Checkpoint, ResumePoint, RunKind, RunStatus, SyncRun
 
 __all__ = [
     "DEFAULT_URL",
     "RECORD_TYPES",
     "Checkpoint",
+    "ResumePoint",
     "RunKind",
     "RunStatus",
     "Store",

@@ -184,6 +184,19 @@ sync_runs = sa.Table(
     sa.Column("counts", sa.Text, nullable=True),  # JSON object: table → rows written
 )
 
+# At most one unfinished full sync per district and API version: where it resumes (see values.ResumePoint).
+sync_resume_points = sa.Table(
+    "sync_resume_points",
+    metadata,
+    sa.Column("district_id", sa.Text, primary_key=True),
+    sa.Column("api_version", sa.Text, primary_key=True),
+    sa.Column("run_id", sa.Text, nullable=False),
+    sa.Column("collection", sa.Text, nullable=False),
+    sa.Column("resume_url", sa.Text, nullable=True),
+    sa.Column("start_event_id", sa.Text, nullable=True),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
 # Tables holding whole records (payload, soft delete, sweep), keyed by the event record type naming them.
 RECORD_TABLES: Final[dict[str, sa.Table]] = {
     table.name: table for table in (districts, schools, terms, courses, sections, users)

@@ -19,9 +19,17 @@ from rollcall.store import census
 from rollcall.store import engine as engines
 from rollcall.store.failure import DRIVER_ERRORS, translated
 from rollcall.store.revision import ensure_revision
-from rollcall.store.schema import districts, sections, sync_checkpoints, sync_runs, user_roles, users
+from rollcall.store.schema import (
+    districts,
+    sections,
+    sync_checkpoints,
+    sync_resume_points,
+    sync_runs,
+    user_roles,
+    users,
+)
 from rollcall.store.transaction import StoreTransaction
-from rollcall.store.values import Checkpoint, SyncRun
+from rollcall.store.values import Checkpoint, ResumePoint, SyncRun
 from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
 
 PAGE_SIZE: Final = 5_000
@@ -201,6 +209,15 @@ class Store:
         with self._reading("read checkpoint", "sync_checkpoints") as connection:
             row = connection.execute(statement).first()
         return None if row is None else msgspec.convert(_plain(row._asdict()), Checkpoint)
+
+    def resume_point(self, district_id: str, api_version: str) -> ResumePoint | None:
+        """Where the district's unfinished full sync for one API version resumes, or None."""
+        statement = sa.select(sync_resume_points).where(
+            sync_resume_points.c.district_id == district_id, sync_resume_points.c.api_version == api_version
+        )
+        with self._reading("read resume point", "sync_resume_points") as connection:
+            row = connection.execute(statement).first()
+        return None if row is None else msgspec.convert(_plain(row._asdict()), ResumePoint)
 
     def find_run(self, run_id: str) -> SyncRun | None:
         """A sync run's record, or None."""

@@ -16,8 +16,8 @@ from rollcall.domain.user import User
 from rollcall.errors import StoreError
 from rollcall.store import rows as flat
 from rollcall.store.failure import translated
-from rollcall.store.schema import CHILD_TABLES, RECORD_TABLES, sync_checkpoints, sync_runs
-from rollcall.store.values import Checkpoint, RunKind, RunStatus
+from rollcall.store.schema import CHILD_TABLES, RECORD_TABLES, sync_checkpoints, sync_resume_points, sync_runs
+from rollcall.store.values import Checkpoint, ResumePoint, RunKind, RunStatus
 from rollcall.store.writer import BulkWriter
 
 _ID: Final = ("id",)
@@ -120,7 +120,7 @@ class StoreTransaction:
         disconnected the app must leave no data behind); returns rows removed per table."""
         removed: dict[str, int] = {}
         tables = [child for child, _, _ in CHILD_TABLES.values()]
-        for table in [*tables, *RECORD_TABLES.values(), sync_checkpoints, sync_runs]:
+        for table in [*tables, *RECORD_TABLES.values(), sync_checkpoints, sync_resume_points, sync_runs]:
             with translated("purge", where=self._where, table=table.name):
                 statement = sa.delete(table).where(table.c.district_id == district_id)
                 removed[table.name] = self._connection.execute(statement).rowcount
@@ -138,6 +138,18 @@ class StoreTransaction:
     def save_checkpoint(self, cp: Checkpoint) -> None:
         """Record how far the district's sync got; commits (or rolls back) with the data it covers."""
         self._merge(sync_checkpoints, msgspec.structs.asdict(cp), ("district_id", "api_version"))
+
+    def save_resume_point(self, point: ResumePoint) -> None:
+        """Record where the district's unfinished full sync resumes; commits with the page it follows."""
+        self._merge(sync_resume_points, msgspec.structs.asdict(point), ("district_id", "api_version"))
+
+    def clear_resume_point(self, district_id: str, api_version: str) -> bool:
+        """Forget the resume point (the full sync finished, or is abandoned); False when there was none."""
+        statement = sa.delete(sync_resume_points).where(
+            sync_resume_points.c.district_id == district_id, sync_resume_points.c.api_version == api_version
+        )
+        with translated("clear resume point", where=self._where, table="sync_resume_points"):
+            return self._connection.execute(statement).rowcount > 0
 
     def start_run(self, run_id: str, *, district_id: str, kind: RunKind, api_version: str, at: str) -> None:
         """Record that a sync run began (status `running`)."""

@@ -1,4 +1,4 @@
-"""The store's own values: sync checkpoints and sync runs (what was synced, when, how far)."""
+"""The store's own values: sync checkpoints, sync runs and resume points (what was synced, when, how far)."""
 
 from __future__ import annotations
 
@@ -31,3 +31,17 @@ class SyncRun(msgspec.Struct, kw_only=True, frozen=True):
     started_at: str
     finished_at: str | None = None
     counts: dict[str, int] = {}
+
+
+class ResumePoint(msgspec.Struct, kw_only=True, frozen=True):
+    """Where an interrupted full sync of a district picks up: run `run_id` has committed every collection
+    before `collection`, and `collection` up to `resume_url` (None: from its first page). `start_event_id` is
+    the newest event id read before the run began, the events cursor the finished run will save."""
+
+    district_id: str
+    api_version: str
+    run_id: str
+    collection: str
+    updated_at: str
+    resume_url: str | None = None
+    start_event_id: str | None = None
