@@ -141,3 +141,13 @@ def test_the_student_and_enrollment_loops_count_lines_like_every_other_file(tmp_
     ]  # fmt: skip
     assert report.row_counts["students.csv"] == 2
     assert report.row_counts["enrollments.csv"] == 2
+
+
+def test_the_deprecated_admins_file_is_named_but_not_read(tmp_path: Path) -> None:
+    admins = "School_id,Staff_id,Admin_email,First_name,Last_name\nS1,A1,a@example.org,Al,Admin\n"
+    report = read_roster(write_roster(tmp_path / "d", {"admins.csv": admins}))
+    assert report.snapshot is not None
+    [warning] = report.warnings
+    assert (warning.file, warning.line) == ("admins.csv", 0)
+    assert "staff.csv" in warning.message
+    assert report.snapshot.users_by_roles() == {"student": 1, "teacher": 1}

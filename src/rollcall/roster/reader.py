@@ -97,6 +97,7 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
         raise RosterError(f"roster directory {directory} does not exist or is not a directory")
     try:
         paths = {spec.name: find_file(directory, spec.name) for spec, _ in READ_ORDER}
+        deprecated_admins = paths[STAFF.name] is None and find_file(directory, "admins.csv") is not None
     except OSError as error:
         raise RosterError(f"cannot list roster directory {directory}: {error.strerror or error}") from error
     missing = [spec.name for spec in REQUIRED_FILES if paths[spec.name] is None]
@@ -106,6 +107,9 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
     ids = RosterIds(seed, name)
     log = ProblemLog()
     build = RosterBuild(ids, log, ids.district(name))
+    if deprecated_admins:
+        message = "admins.csv is Clever's deprecated name for staff.csv; it is not read"
+        log.warning("admins.csv", 0, None, message)
     row_counts: dict[str, int] = {}
     for spec, read in READ_ORDER:
         path = paths[spec.name]
