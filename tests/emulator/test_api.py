@@ -286,3 +286,28 @@ def test_self_keeps_the_path_as_sent_over_real_http(emulator: Emulator) -> None:
             f"{base_url}/v3.0/users?limit=1&role=teacher", headers={"Authorization": f"Bearer {token}"}
         )
     assert _links(response)["self"] == "/v3.0/users?limit=1&role=teacher"
+
+
+def test_ids_a_snapshot_leaves_dangling_are_skipped_not_a_server_error() -> None:
+    snapshot = sample_snapshot()
+    ghost = "64f1ffffffffffffffffffff"
+    section = msgspec.structs.replace(
+        snapshot.sections[SECTION_MATH_N], students=[*snapshot.sections[SECTION_MATH_N].students, ghost]
+    )
+    with Emulator() as emu:
+        emu.load_snapshot(
+            msgspec.structs.replace(snapshot, sections={**snapshot.sections, SECTION_MATH_N: section})
+        )
+        response = emu.client().get(f"/v3.0/sections/{SECTION_MATH_N}/users?role=student")
+    assert response.status_code == 200
+    assert _ids(response) == STUDENTS[:3]
+
+
+def test_pages_stay_right_when_the_encoded_record_cache_overflows(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("rollcall.emulator.render.CACHE_LIMIT", 3)
+    expected = sorted(sample_snapshot().users)
+    assert _ids(client.get("/v3.1/users?limit=5")) == expected[:5]
+    assert _ids(client.get(f"/v3.1/users?limit=5&starting_after={expected[4]}")) == expected[5:10]
+    assert _ids(client.get("/v3.1/users?limit=5")) == expected[:5]

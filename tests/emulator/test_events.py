@@ -12,7 +12,16 @@ from rollcall.domain.ids import is_object_id
 from rollcall.domain.user import Staff
 from rollcall.emulator import Emulator, Operation
 from rollcall.errors import UsageError
-from tests.emulator.district import DISTRICT, NORTH, SAM, SECTION_ART_N, SOUTH, STUDENTS, sample_snapshot
+from tests.emulator.district import (
+    DISTRICT,
+    GRACE,
+    NORTH,
+    SAM,
+    SECTION_ART_N,
+    SOUTH,
+    STUDENTS,
+    sample_snapshot,
+)
 
 NEW_STAFF_LEGACY = "5a00000000000000000000aa"
 
@@ -152,3 +161,15 @@ def test_bad_operations_say_which_one_is_wrong(emulator: Emulator) -> None:
         )
     # Nothing was applied: the first operation's delete did not land either.
     assert STUDENTS[0] in emulator.state.snapshot(DISTRICT).users
+
+
+def test_a_contacts_events_concern_the_schools_of_its_students(
+    emulator: Emulator, client: httpx.Client
+) -> None:
+    grace = sample_snapshot().users[GRACE]  # contact of a North student and a South student
+    emulator.apply_roster(
+        [_user_upsert(msgspec.structs.replace(grace, email="g@x.org"))], district_id=DISTRICT
+    )
+    for school in (NORTH, SOUTH):
+        assert [e["type"] for e in _events(client, "v3.0", f"school={school}")] == ["users.updated"]
+        assert [e["type"] for e in _events(client, "v2.1", f"school={school}")] == ["contacts.updated"]

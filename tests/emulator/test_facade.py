@@ -97,3 +97,24 @@ def test_the_facade_serves_identity_rate_limits_and_faults() -> None:
         assert http.get("/v3.1/sections", headers=other).status_code == 503
         emu.set_faults(None)
         assert http.get("/oauth/tokeninfo", headers=other).status_code == 200
+
+
+def test_the_sync_transport_works_from_inside_a_running_event_loop(emulator: Emulator) -> None:
+    async def inside() -> int:
+        with emulator.client(DISTRICT) as http:
+            return http.get(f"/v3.0/users/{ROBIN}").status_code
+
+    assert asyncio.run(inside()) == 200
+
+
+def test_one_sync_transport_serves_several_threads(emulator: Emulator) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with emulator.client(DISTRICT) as http:
+
+        def fetch(n: int) -> list[str]:
+            return [http.get("/v3.0/users?limit=3").json()["data"][0]["data"]["id"] for _ in range(10)]
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = list(pool.map(fetch, range(4)))
+    assert {user for batch in results for user in batch} == {min(sample_snapshot().users)}

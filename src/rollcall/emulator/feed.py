@@ -21,7 +21,7 @@ from rollcall.domain.record import Record
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import format_timestamp
 from rollcall.domain.user import User, to_v30
-from rollcall.domain.v2 import V2_PERSON_TYPES, split_into_v2
+from rollcall.domain.v2 import V2_PERSON_TYPES, V2Contact, split_into_v2
 from rollcall.domain.version import API_VERSIONS, ApiVersion
 from rollcall.emulator.eventlog import StoredEvent
 from rollcall.emulator.index import DistrictIndex
@@ -122,7 +122,12 @@ def event_schools(change: Change, index: DistrictIndex) -> frozenset[str]:
     if change.record_type == "sections":
         return frozenset({getattr(record, "school")})  # noqa: B009 - every section has a school
     if isinstance(record, User):
-        return record.school_ids()
+        person = _person_schools(record)
+        if (contact := record.roles.contact) is not None:
+            person |= _students_schools(index, [r.student for r in contact.student_relationships])
+        return frozenset(person)
+    if isinstance(record, V2Contact):
+        return frozenset(_students_schools(index, record.students))
     if change.record_type == "terms":
         return frozenset(index.schools_of_term(change.id))
     if change.record_type == "courses":
@@ -131,6 +136,21 @@ def event_schools(change: Change, index: DistrictIndex) -> frozenset[str]:
     if (school := getattr(record, "school", None)) is not None:
         schools.add(school)
     return frozenset(schools)
+
+
+def _person_schools(user: User) -> set[str]:
+    roles = user.roles
+    return set(user.school_ids()) | {r.school for r in (roles.student, roles.teacher) if r is not None}
+
+
+def _students_schools(index: DistrictIndex, student_ids: list[str]) -> set[str]:
+    """A contact's events concern the schools of its students."""
+    users = index.snapshot.users
+    found: set[str] = set()
+    for student_id in student_ids:
+        if (student := users.get(student_id)) is not None:
+            found |= _person_schools(student)
+    return found
 
 
 def event_id(moment: dt.datetime, serial: int) -> str:
@@ -172,8 +192,11 @@ def all_versions_events(
     """Every version's events for one roster change. Without `touched`, the v3.1 diff (the richest shape)
     names the records that changed, and the other versions only look at those."""
     v31 = version_changes(old.snapshot, new.snapshot, "v3.1", touched)
-    if touched is None:
-        touched = touched_by(v31, old.snapshot, new.snapshot)
+    derived = touched_by(v31, old.snapshot, new.snapshot)
+    if touched is not None:  # operations name their records; relabelled teachers add v2.1 sections
+        for collection, ids in touched.items():
+            derived.setdefault(collection, set()).update(ids)
+    touched = derived
     changes = {
         "v2.1": version_changes(old.snapshot, new.snapshot, "v2.1", touched),
         "v3.0": version_changes(old.snapshot, new.snapshot, "v3.0", touched),

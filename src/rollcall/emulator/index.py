@@ -160,6 +160,18 @@ class DistrictIndex:
     def course_sections(self) -> dict[str, list[str]]:
         return self._sections()[3]
 
+    def section_maps_if_built(self) -> tuple[dict[str, list[str]], ...] | None:
+        """The section-side maps if something already needed them (a patch then updates them)."""
+        return self._section_maps
+
+    def set_section_maps(self, maps: tuple[dict[str, list[str]], ...]) -> None:
+        self._section_maps = maps
+
+    def reset_caches(self) -> None:
+        """Forget every relation computed on first use (the roster changed)."""
+        self._cache = {}
+        self._v2_records = {}
+
     def _sections(self) -> tuple[dict[str, list[str]], ...]:
         if self._section_maps is None:
             self._section_maps = self._index_sections(self.snapshot)

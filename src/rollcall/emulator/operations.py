@@ -137,7 +137,7 @@ def change_roster(
 ) -> dict[ApiVersion, int]:
     """Swap in the district's new snapshot and append the events describing the change; events per version."""
     old_index = state.district_state(district_id).index
-    district = state.replace_snapshot(district_id, snapshot)
+    district = state.replace_snapshot(district_id, snapshot, touched)
     produced = all_versions_events(
         old_index, district.index, state.clock.now(), state.next_event_serial, touched
     )

@@ -4,6 +4,7 @@ and the clock. Requests read it; the control plane replaces a district's snapsho
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from rollcall.domain.district import District
@@ -13,6 +14,7 @@ from rollcall.domain.user import RoleName, User
 from rollcall.domain.version import ApiVersion
 from rollcall.emulator.eventlog import EventLog
 from rollcall.emulator.index import DistrictIndex
+from rollcall.emulator.patch import patch_index
 from rollcall.emulator.render import Renderer
 from rollcall.emulator.tokens import TokenRegistry
 from rollcall.errors import NotFound, UsageError
@@ -106,15 +108,30 @@ class EmulatorState:
         self.tokens.district_token(district_id)
         return district_id
 
-    def replace_snapshot(self, district_id: str, snapshot: DistrictSnapshot) -> DistrictState:
-        """Swap in a district's new snapshot (the caller appends the events describing the change)."""
+    def replace_snapshot(
+        self,
+        district_id: str,
+        snapshot: DistrictSnapshot,
+        touched: Mapping[str, Collection[str]] | None = None,
+    ) -> DistrictState:
+        """Swap in a district's new snapshot (the caller appends the events describing the change). With
+        `touched` (the only records that differ), the indexes are patched instead of rebuilt."""
         state = self.district_state(district_id)
         if snapshot.district.id != district_id:
             raise UsageError(f"the new roster is for district {snapshot.district.id}, not {district_id}")
-        self._forget_people(district_id, state.index)
-        state.index = DistrictIndex(snapshot)
+        old = state.index
+        if touched is None:
+            self._forget_people(district_id, old)
+            state.index = DistrictIndex(snapshot)
+            self._remember_people(district_id, state.index)
+        else:
+            state.index = patch_index(old, snapshot, touched)
+            for user_id in touched.get("users", ()):
+                if (gone := old.snapshot.users.get(user_id)) is not None:
+                    self._forget_person(district_id, gone)
+                if (present := snapshot.users.get(user_id)) is not None:
+                    self._remember_person(district_id, present)
         state.renderers.clear()
-        self._remember_people(district_id, state.index)
         return state
 
     def remove_district(self, district_id: str) -> None:
@@ -146,6 +163,19 @@ class EmulatorState:
         for state in self._districts.values():
             state.events.expire(now)
         return now
+
+    def _remember_person(self, district_id: str, user: User) -> None:
+        self._user_district[user.id] = district_id
+        for role, legacy_id in user.legacy_ids().items():
+            if legacy_id != user.id:
+                self._legacy[legacy_id] = (district_id, user.id, role)
+
+    def _forget_person(self, district_id: str, user: User) -> None:
+        if self._user_district.get(user.id) == district_id:
+            del self._user_district[user.id]
+        for legacy_id in user.legacy_ids().values():
+            if self._legacy.get(legacy_id, ("",))[0] == district_id:
+                del self._legacy[legacy_id]
 
     def _remember_people(self, district_id: str, index: DistrictIndex) -> None:
         self._user_district.update(dict.fromkeys(index.user_ids, district_id))
