@@ -20,7 +20,7 @@ from rollcall.client.oauth import CLEVER_OAUTH_BASE
 from rollcall.client.session import DEFAULT_BASE_URL
 from rollcall.domain.paging import MAX_LIMIT
 from rollcall.domain.version import parse_api_version
-from rollcall.errors import SyncError, UsageError
+from rollcall.errors import RollcallError, SyncError, UsageError
 from rollcall.store import DEFAULT_URL, Store
 from rollcall.store.engine import parse_url
 from rollcall.sync import SyncMode, SyncPlan, SyncSummary, apply_plan, plan_district
@@ -154,10 +154,16 @@ def sync(
     results: list[dict[str, object]] = []
     with _reporter(show=not dry_run and not as_json and err.is_terminal) as reporter:
         for district_token, district_id in targets:
-            results.append(
-                _sync_one(district_token, district_id, clever_url=clever_url, api=version, db=db, mode=mode,
-                          dry_run=dry_run, page_size=page_size, reporter=reporter, as_json=as_json)
-            )  # fmt: skip
+            try:
+                results.append(
+                    _sync_one(district_token, district_id, clever_url=clever_url, api=version, db=db,
+                              mode=mode, dry_run=dry_run, page_size=page_size, reporter=reporter,
+                              as_json=as_json)
+                )  # fmt: skip
+            except RollcallError:
+                if all_districts:  # say which district stopped the run; districts before it are synced
+                    err.print(f"sync of district {district_id} failed; the districts before it are synced")
+                raise
     if as_json:
         typer.echo(msgspec.json.encode({"dry_run": dry_run, "districts": results}).decode())
 
