@@ -33,6 +33,7 @@ class RichReporter:
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._tasks: dict[tuple[str, str], TaskID] = {}
+        self._written: dict[tuple[str, str], int] = {}
 
     def collection_started(self, district_id: str, collection: str) -> None:
         self._tasks[(district_id, collection)] = self._progress.add_task(
@@ -40,12 +41,14 @@ class RichReporter:
         )
 
     def records_written(self, district_id: str, collection: str, count: int) -> None:
-        self._progress.advance(self._tasks[(district_id, collection)], count)
+        key = (district_id, collection)
+        self._written[key] = self._written.get(key, 0) + count
+        self._progress.advance(self._tasks[key], count)
 
     def collection_finished(self, district_id: str, collection: str) -> None:
-        task = self._tasks[(district_id, collection)]
-        done = self._progress.tasks[task].completed
-        self._progress.update(task, total=done, completed=done)
+        key = (district_id, collection)
+        done = self._written.get(key, 0)
+        self._progress.update(self._tasks[key], total=done, completed=done)
 
 
 @contextmanager
