@@ -168,7 +168,7 @@ def kill_at_random(args: list[str], db: str, district_id: str, rng: random.Rando
         if rng.random() < 0.75:
             deadline = time.monotonic() + 60
             while process.poll() is None and time.monotonic() < deadline and not _started(db, district_id):
-                time.sleep(0.02)
+                time.sleep(0.05)
         time.sleep(rng.uniform(0, window))
         finished = process.poll() is not None
         process.send_signal(signal.SIGKILL)

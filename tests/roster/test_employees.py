@@ -192,3 +192,20 @@ def test_username_becomes_the_district_username(tmp_path: Path) -> None:
     assert teacher is not None
     assert teacher.credentials is not None
     assert teacher.credentials.district_username == "rplant"
+
+
+def test_a_repeated_district_admin_id_is_an_error(tmp_path: Path) -> None:
+    admins = ADMIN_HEADER + "DA1,dana@example.org,Dana,Boss,\nDA1,dana2@example.org,Dana,Boss,\n"
+    report = read_roster(write_roster(tmp_path / "d", {"district_admins.csv": admins}))
+    [error] = report.errors
+    assert (error.file, error.line, error.column) == ("district_admins.csv", 3, "District_admin_id")
+    assert "first on line 2" in error.message
+
+
+def test_employee_emails_must_be_addresses(tmp_path: Path) -> None:
+    teachers = (
+        "School_id,Teacher_id,Teacher_email,First_name,Last_name\nS1,T1,robin at example.org,Robin,Plant\n"
+    )
+    report = read_roster(write_roster(tmp_path / "d", {"teachers.csv": teachers}))
+    [error] = report.errors
+    assert (error.file, error.line, error.column) == ("teachers.csv", 2, "Teacher_email")

@@ -3,6 +3,8 @@ snapshot, byte for byte."""
 
 from __future__ import annotations
 
+import csv
+import io
 import tempfile
 from pathlib import Path
 
@@ -32,13 +34,13 @@ def _read_twice(files: dict[str, bytes]) -> RosterReport | None:
     return first
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(LINCOLN_FILES)), garbage=st.binary(max_size=200))
 def test_random_bytes_in_any_file_never_raise_anything_but_roster_error(name: str, garbage: bytes) -> None:
     _read_twice({**LINCOLN_FILES, name: garbage})
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(sorted(LINCOLN_FILES)),
     position=st.integers(min_value=0, max_value=2000),
@@ -51,6 +53,29 @@ def test_garbage_cells_in_a_valid_roster_never_raise_anything_but_roster_error(
     original = LINCOLN_FILES[name]
     cut = position % (len(original) + 1)
     _read_twice({**LINCOLN_FILES, name: original[:cut] + cell.encode() + raw + original[cut:]})
+
+
+def _rewrite(original: bytes, edits: list[tuple[int, int, str]]) -> bytes:
+    """The CSV `original` with the cell at each (row, column) replaced, written back as valid CSV."""
+    rows = list(csv.reader(io.StringIO(original.decode("utf-8"), newline="")))
+    for row_at, column_at, value in edits:
+        row = rows[row_at % len(rows)]
+        if row:
+            row[column_at % len(row)] = value
+    out = io.StringIO(newline="")
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.sampled_from(sorted(LINCOLN_FILES)),
+    edits=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 40), CELL), min_size=1, max_size=6),
+)
+def test_garbage_values_in_well_formed_csv_never_raise_anything_but_roster_error(
+    name: str, edits: list[tuple[int, int, str]]
+) -> None:
+    _read_twice({**LINCOLN_FILES, name: _rewrite(LINCOLN_FILES[name], edits)})
 
 
 def test_an_oversized_field_is_an_error_not_a_crash(tmp_path: Path) -> None:

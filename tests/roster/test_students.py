@@ -163,3 +163,18 @@ def test_a_students_rows_need_not_follow_each_other(tmp_path: Path) -> None:
     assert (error.line, error.column) == (5, "DOB")
     assert report.counts is not None
     assert report.counts.users_by_roles == {"contact": 3, "student": 2, "teacher": 1}
+
+
+def test_a_problem_in_the_student_cells_is_reported_on_each_of_its_rows(tmp_path: Path) -> None:
+    bad = "S1,1001,Amy,Adams,Fifth,02/11/2014,"
+    report = _load(tmp_path, HEADER + bad + "Pat,,1,,,,\n" + bad + "Sam,,2,,,,\n" + BEN + ",,,,,,\n")
+    assert [(error.line, error.column) for error in report.errors] == [(2, "Grade"), (3, "Grade")]
+
+
+def test_a_repeat_that_adds_an_address_or_username_names_those_columns(tmp_path: Path) -> None:
+    header = "School_id,Student_id,First_name,Last_name,Student_street,Username,Contact_name\n"
+    students = header + "S1,1001,Amy,Adams,,,Pat\nS1,1001,Amy,Adams,1 Main St,aadams,Sam\n"
+    report = read_roster(write_roster(tmp_path / "d", {"students.csv": students}))
+    [error] = report.errors
+    assert (error.line, error.column) == (3, "Student_street")
+    assert "different Student_street, Username;" in error.message

@@ -52,7 +52,7 @@ def test_every_problem_is_reported_at_once_with_file_line_and_column(tmp_path: P
     found = [(problem.file, problem.line, problem.column, problem.severity) for problem in report.problems]
     assert ("schools.csv", 1, "School_number", "error") in found
     assert ("teachers.csv", 2, None, "error") in found
-    assert ("students.csv", 2, None, "error") in found
+    assert ("students.csv", 2, "First_name", "error") in found
     assert found == sorted(found, key=lambda problem: (problem[0], problem[1]))
     assert report.snapshot is None
     messages = {problem.file: problem.message for problem in report.problems}
@@ -101,3 +101,53 @@ def test_load_roster_raises_roster_invalid_with_every_error(tmp_path: Path) -> N
     assert "2 error(s)" in str(raised.value)
     assert "enrollments.csv:3:Section_id" in str(raised.value)
     assert raised.value.exit_code == 3
+
+
+def test_unknown_columns_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    schools = "School_id,School_name,School_number,Mascot\nS1,Lincoln,101,Owl\nS2,Washington,201,Bee\n"
+    report = read_roster(write_roster(tmp_path / "d", {"schools.csv": schools}))
+    assert report.snapshot is not None
+    [warning] = report.warnings
+    assert (warning.file, warning.line, warning.column) == ("schools.csv", 1, "Mascot")
+
+
+def test_bytes_that_are_not_utf8_in_a_header_are_reported_too(tmp_path: Path) -> None:
+    report = read_roster(
+        write_roster(tmp_path / "d", {"schools.csv": b"School_id,School_n\xe9me\nS1,Lincoln\n"})
+    )
+    found = {(problem.line, problem.column, problem.severity) for problem in report.problems}
+    assert (1, None, "error") in found  # the undecodable byte
+    assert (1, "School_name", "error") in found  # hence a missing column
+
+
+def test_the_student_and_enrollment_loops_count_lines_like_every_other_file(tmp_path: Path) -> None:
+    students = (
+        "School_id,Student_id,First_name,Last_name,Student_street,Grade\n"
+        'S1,1001,Amy,Adams,"1 Main St,\nApt 2",5\n'
+        "\n"
+        "S1,1002,Ben,Brown,,Fifth\n"
+        "S1,1003,Cy\n"
+    )
+    enrollments = (
+        "School_id,Section_id,Student_id\nS1,SEC1,1001\n\nS1,SEC1\nS1,SEC1,1002,extra\nS1,SEC2,1001\n"
+    )
+    report = read_roster(
+        write_roster(tmp_path / "d", {"students.csv": students, "enrollments.csv": enrollments})
+    )
+    found = [(problem.file, problem.line, problem.column) for problem in report.errors]
+    assert found == [
+        ("enrollments.csv", 4, None), ("enrollments.csv", 5, None), ("enrollments.csv", 6, "Section_id"),
+        ("students.csv", 5, "Grade"), ("students.csv", 6, None),
+    ]  # fmt: skip
+    assert report.row_counts["students.csv"] == 2
+    assert report.row_counts["enrollments.csv"] == 2
+
+
+def test_the_deprecated_admins_file_is_named_but_not_read(tmp_path: Path) -> None:
+    admins = "School_id,Staff_id,Admin_email,First_name,Last_name\nS1,A1,a@example.org,Al,Admin\n"
+    report = read_roster(write_roster(tmp_path / "d", {"admins.csv": admins}))
+    assert report.snapshot is not None
+    [warning] = report.warnings
+    assert (warning.file, warning.line) == ("admins.csv", 0)
+    assert "staff.csv" in warning.message
+    assert report.snapshot.users_by_roles() == {"student": 1, "teacher": 1}

@@ -346,3 +346,20 @@ def test_iter_users_pages_through_every_live_user_in_id_order(store: Store) -> N
     expected = [user for user in many if user.id != many[3].id]
     assert list(store.iter_users(DISTRICT, page_size=2)) == expected
     assert list(store.iter_users(DISTRICT, page_size=6)) == expected
+
+
+def test_reapplying_children_leaves_unchanged_rows_untouched_on_postgresql(store: Store) -> None:
+    if store.dialect != "postgresql":
+        pytest.skip("row versions (xmin) are PostgreSQL's; SQLite has no equivalent to observe")
+    section = records.co_taught_section()
+    with store.transaction() as tx:
+        tx.upsert_sections([section], run_id="run-1")
+    versions = "SELECT student_id, CAST(xmin AS TEXT) FROM section_students ORDER BY student_id"
+    before = dict(rows(store, versions))
+    moved = msgspec.structs.replace(section, students=[records.STUDENT_1, "5b00000000000000000000ee"])
+    with store.transaction() as tx:
+        tx.upsert_sections([moved], run_id="run-2")
+    after = dict(rows(store, versions))
+    assert set(after) == {records.STUDENT_1, "5b00000000000000000000ee"}
+    assert after[records.STUDENT_1] == before[records.STUDENT_1]
+    assert after["5b00000000000000000000ee"] != before[records.STUDENT_1]

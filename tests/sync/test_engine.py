@@ -10,7 +10,7 @@ import pytest
 from rollcall.client import CleverClient
 from rollcall.domain.timestamps import FixedClock
 from rollcall.emulator import Emulator
-from rollcall.errors import SyncError, Unauthorized
+from rollcall.errors import SyncError, Unauthorized, UsageError
 from rollcall.store import Store
 from rollcall.sync import SilentReporter, apply_plan, plan_district, sync_district
 from tests.store.conftest import postgres_schema
@@ -230,3 +230,23 @@ def test_the_summary_counts_what_was_written(emu: Emulator, store: Store) -> Non
     assert summary.rows == store.counts(district(emu))
     assert msgspec.json.decode(summary.to_json())["records_written"] == summary.records_written
     assert "full sync" in summary.render_text()
+
+
+def test_v3_0_syncs_alongside_v3_1_with_its_own_checkpoint(emu: Emulator, store: Store) -> None:
+    full(emu, store)
+    with CleverClient(emu.district_token(district(emu)), api_version="v3.0", base_url=emu.base_url,
+                      transport=emu.sync_transport(), page_size=PAGE) as c:  # fmt: skip
+        summary = sync_district(c, store, mode="incremental", clock=emu.state.clock)
+    assert (summary.api_version, summary.kind) == ("v3.0", "full")
+    assert store.checkpoint(district(emu), "v3.0") is not None
+    assert store.checkpoint(district(emu), "v3.1") is not None
+    user = next(u for u in emu.state.snapshot(district(emu)).users.values() if u.roles.student is not None)
+    stored = store.find_user(user.id)
+    assert stored is not None
+    assert stored.lms_status is None  # the v3.0 shape was written last
+
+
+def test_v2_1_is_refused_before_any_request(emu: Emulator, store: Store) -> None:
+    v2 = CleverClient("t", api_version="v2.1", base_url=emu.base_url, transport=emu.sync_transport())
+    with v2, pytest.raises(UsageError, match="rollcall stores v3 users"):
+        plan_district(v2, store, mode="full")

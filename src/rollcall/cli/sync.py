@@ -20,7 +20,7 @@ from rollcall.client.oauth import CLEVER_OAUTH_BASE
 from rollcall.client.session import DEFAULT_BASE_URL
 from rollcall.domain.paging import MAX_LIMIT
 from rollcall.domain.version import parse_api_version
-from rollcall.errors import SyncError, UsageError
+from rollcall.errors import RollcallError, SyncError, UsageError
 from rollcall.store import DEFAULT_URL, Store
 from rollcall.store.engine import parse_url
 from rollcall.sync import SyncMode, SyncPlan, SyncSummary, apply_plan, plan_district
@@ -33,6 +33,7 @@ class RichReporter:
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._tasks: dict[tuple[str, str], TaskID] = {}
+        self._written: dict[tuple[str, str], int] = {}
 
     def collection_started(self, district_id: str, collection: str) -> None:
         self._tasks[(district_id, collection)] = self._progress.add_task(
@@ -40,12 +41,14 @@ class RichReporter:
         )
 
     def records_written(self, district_id: str, collection: str, count: int) -> None:
-        self._progress.advance(self._tasks[(district_id, collection)], count)
+        key = (district_id, collection)
+        self._written[key] = self._written.get(key, 0) + count
+        self._progress.advance(self._tasks[key], count)
 
     def collection_finished(self, district_id: str, collection: str) -> None:
-        task = self._tasks[(district_id, collection)]
-        done = self._progress.tasks[task].completed
-        self._progress.update(task, total=done, completed=done)
+        key = (district_id, collection)
+        done = self._written.get(key, 0)
+        self._progress.update(self._tasks[key], total=done, completed=done)
 
 
 @contextmanager
@@ -154,10 +157,16 @@ def sync(
     results: list[dict[str, object]] = []
     with _reporter(show=not dry_run and not as_json and err.is_terminal) as reporter:
         for district_token, district_id in targets:
-            results.append(
-                _sync_one(district_token, district_id, clever_url=clever_url, api=version, db=db, mode=mode,
-                          dry_run=dry_run, page_size=page_size, reporter=reporter, as_json=as_json)
-            )  # fmt: skip
+            try:
+                results.append(
+                    _sync_one(district_token, district_id, clever_url=clever_url, api=version, db=db,
+                              mode=mode, dry_run=dry_run, page_size=page_size, reporter=reporter,
+                              as_json=as_json)
+                )  # fmt: skip
+            except RollcallError:
+                if all_districts:  # say which district stopped the run; districts before it are synced
+                    err.print(f"sync of district {district_id} failed; the districts before it are synced")
+                raise
     if as_json:
         typer.echo(msgspec.json.encode({"dry_run": dry_run, "districts": results}).decode())
 

@@ -135,3 +135,14 @@ class RosterBuild:
         self.student_ids: dict[str, StudentEntry] = {}  # Student_id -> its entry
         self.contacts: dict[str, ContactRow] = {}  # contact identity key -> contact
         self.teacher_users: dict[str, str] = {}  # Teacher_id -> v3 user id (after the merge)
+        # One object per distinct low-variety value (first names, grades, cities, relationship pairs).
+        self.shared: dict[str, str] = {}
+        self._shared_pairs: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def share(self, value: str) -> str:
+        """The one shared object equal to `value`."""
+        return self.shared.setdefault(value, value)
+
+    def share_pair(self, pair: tuple[str, str]) -> tuple[str, str]:
+        """The one shared tuple equal to `pair`."""
+        return self._shared_pairs.setdefault(pair, pair)

@@ -13,7 +13,7 @@ Severity = Literal["error", "warning"]
 PROBLEMS_KEPT_PER_FILE: Final = 10_000
 
 
-class Problem(msgspec.Struct, frozen=True, kw_only=True):
+class Problem(msgspec.Struct, frozen=True):
     """One thing wrong with a roster. `line` is 1-based with the header on line 1; 0 means the whole file."""
 
     file: str

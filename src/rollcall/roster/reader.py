@@ -58,7 +58,7 @@ READ_ORDER: tuple[tuple[FileSpec, Callable[[Table, RosterBuild], None]], ...] = 
 )
 
 
-class RosterReport(msgspec.Struct, kw_only=True):
+class RosterReport(msgspec.Struct):
     """What one read found: the snapshot (None when any problem is an error), every problem, rows per file,
     and the record counts of what was read (kept even when errors withhold the snapshot)."""
 
@@ -97,6 +97,7 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
         raise RosterError(f"roster directory {directory} does not exist or is not a directory")
     try:
         paths = {spec.name: find_file(directory, spec.name) for spec, _ in READ_ORDER}
+        deprecated_admins = paths[STAFF.name] is None and find_file(directory, "admins.csv") is not None
     except OSError as error:
         raise RosterError(f"cannot list roster directory {directory}: {error.strerror or error}") from error
     missing = [spec.name for spec in REQUIRED_FILES if paths[spec.name] is None]
@@ -106,6 +107,9 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
     ids = RosterIds(seed, name)
     log = ProblemLog()
     build = RosterBuild(ids, log, ids.district(name))
+    if deprecated_admins:
+        message = "admins.csv is Clever's deprecated name for staff.csv; it is not read"
+        log.warning("admins.csv", 0, None, message)
     row_counts: dict[str, int] = {}
     for spec, read in READ_ORDER:
         path = paths[spec.name]
@@ -137,11 +141,15 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
 def _assemble(build: RosterBuild, name: str) -> tuple[DistrictSnapshot, dict[str, int]]:
     """The snapshot's records, built once from everything read, and its users counted by role combination
     (students and contacts hold one role each, so only employees need looking at)."""
+    # Working state is dropped as soon as its records exist, so the peak memory is not both at once.
     assign_student_schools(build)
     employees = build_employee_users(build, teacher_schools(build))
-    sections = build_sections(build)
-    contacts = build_contact_users(build)
+    student_count = len(build.student_ids)
     users: dict[str, User] = {entry.id: entry.user for entry in build.student_ids.values()}
+    build.student_ids.clear()
+    sections = build_sections(build)
+    build.sections.clear()
+    contacts = build_contact_users(build)
     users.update(employees)
     users.update(contacts)
     district = District(
@@ -155,7 +163,7 @@ def _assemble(build: RosterBuild, name: str) -> tuple[DistrictSnapshot, dict[str
         district_contact=_district_contact(build, employees),
     )
     by_roles = Counter(role_key(user.role_names()) for user in employees.values())
-    by_roles.update({"student": len(build.student_ids), "contact": len(contacts)})
+    by_roles.update({"student": student_count, "contact": len(contacts)})
     snapshot = DistrictSnapshot(
         district=district,
         schools=build.schools,

@@ -126,8 +126,9 @@ def _term(
 
 
 def read_enrollments(table: Table, build: RosterBuild) -> None:
-    """Put every student of `table` into its section's list of student ids. The hot loop: two dict lookups and
-    one append per row; anything unusual goes to `_enrollment_problems`."""
+    """Put every student of `table` into its section's list of student ids, noting on each student the school
+    of its sections. The hot loop of a large district: two dict lookups and one append per row, no objects;
+    anything unusual goes to `_enrollment_problems`."""
     sections_get, students_get = build.sections.get, build.student_ids.get
     reader, width = table.reader, table.width
     school_at, section_at, student_at = (

@@ -74,6 +74,7 @@ class _StudentRow:
         self.build = build
         self.values_of = table.getter(*STUDENT_COLUMNS)
         self.contact_of = table.getter(*CONTACT_COLUMNS)
+        self.share = build.shared.setdefault
         self.previous_values: tuple[str, ...] = ()
         self.previous_entry: StudentEntry | None = None
 
@@ -82,10 +83,12 @@ class _StudentRow:
         values = self.values_of(row)
         entry = self.previous_entry
         # A student's rows usually follow each other: when only the contact cells changed, the student part
-        # was checked on the row before.
+        # was checked, without a problem, on the row before.
         if entry is None or values != self.previous_values:
+            errors = self.build.log.error_count
             entry = self._student(values, line)
-            self.previous_values, self.previous_entry = values, entry
+            clean = self.build.log.error_count == errors
+            self.previous_values, self.previous_entry = (values if clean else ()), entry
         contact = self.contact_of(row)
         if contact != NO_CONTACT:
             _add_contact(self.table, self.build, contact, line, entry)
@@ -111,7 +114,27 @@ class _StudentRow:
         if email and (problem := email_problem(email)) is not None:
             log.error(name, line, "Student_email", problem)
         entry = build.student_ids.get(sis_id)
-        user_id = ids.student(sis_id) if entry is None else entry.id
+        if entry is None:
+            user_id = ids.student(sis_id)
+            # Names, grades, places repeat across a million students: one string object per distinct value
+            # instead of one per row saves hundreds of megabytes.
+            varied = (
+                first,
+                middle,
+                last,
+                grade,
+                graduation_year,
+                race,
+                home_language,
+                frl,
+                city,
+                state,
+                zip_code,
+            )
+            (first, middle, last, grade, graduation_year, race, home_language, frl, city, state,
+             zip_code) = map(self.share, varied, varied)  # fmt: skip
+        else:
+            user_id = entry.id
         user = User(
             id=user_id,
             district=district,
@@ -150,14 +173,18 @@ def _differing_columns(old: User, new: User) -> list[str]:
     found: list[str] = []
 
     def walk(before: object, after: object, field: str) -> None:
-        if isinstance(before, dict) and isinstance(after, dict):
+        # A sub-record present on one row only (say `location`) is compared leaf by leaf with nothing.
+        if isinstance(before, dict) or isinstance(after, dict):
+            before = before if isinstance(before, dict) else {}
+            after = after if isinstance(after, dict) else {}
             for key in before.keys() | after.keys():
                 walk(before.get(key), after.get(key), key)
         elif before != after:
             found.append(_FIELD_COLUMNS.get(field, field))
 
     walk(msgspec.to_builtins(old), msgspec.to_builtins(new), "")
-    return sorted(set(found), key=STUDENT_COLUMNS.index)
+    order = {column: position for position, column in enumerate(STUDENT_COLUMNS)}
+    return sorted(set(found), key=lambda column: (order.get(column, len(order)), column))
 
 
 def _add_contact(
@@ -184,7 +211,7 @@ def _add_contact(
     key = contact_key(sis_id, name, email, phone, kind, relationship, phone_type)
     contact = build.contacts.get(key)
     if contact is None:
-        contact = ContactRow(key, line, sis_id, name, email.strip(), phone, phone_type)
+        contact = ContactRow(key, line, sis_id, name, email.strip(), phone, build.share(phone_type))
         build.contacts[key] = contact
     else:
         if student_id in contact.students:
@@ -208,37 +235,45 @@ def _add_contact(
         )  # fmt: skip
         return
     contact.students.append(student_id)
-    contact.kinds.append((relationship, kind))
+    contact.kinds.append(build.share_pair((relationship, kind)))
 
 
 def build_contact_users(build: RosterBuild) -> dict[str, User]:
     """One user per contact person: the whole name in `name.last`, one relationship per student."""
     ids, district = build.ids, build.district_id
-    users: dict[str, User] = {}
-    for contact in build.contacts.values():
+    built: list[User] = []
+    # Taken from the end (popitem) so each contact's working row is freed as its user is made; the users
+    # are put back in file order below.
+    contacts = build.contacts
+    while contacts:
+        _, contact = contacts.popitem()
         if not contact.students:
             continue
         user_id = ids.contact_user(contact.key)
-        users[user_id] = User(
-            id=user_id,
-            district=district,
-            name=Name(last=contact.name),
-            email=contact.email or None,
-            created=T1_STAMP,
-            last_modified=T1_STAMP,
-            roles=Roles(
-                contact=Contact(
-                    student_relationships=[
-                        StudentRelationship(
-                            student=student, relationship=relationship or None, type=kind or None
-                        )
-                        for student, (relationship, kind) in zip(contact.students, contact.kinds, strict=True)
-                    ],
-                    legacy_id=ids.legacy("contact", contact.key),
-                    sis_id=contact.sis_id or None,
-                    phone=contact.phone or None,
-                    phone_type=contact.phone_type or None,
-                )
-            ),
+        built.append(
+            User(
+                id=user_id,
+                district=district,
+                name=Name(last=contact.name),
+                email=contact.email or None,
+                created=T1_STAMP,
+                last_modified=T1_STAMP,
+                roles=Roles(
+                    contact=Contact(
+                        student_relationships=[
+                            StudentRelationship(
+                                student=student, relationship=relationship or None, type=kind or None
+                            )
+                            for student, (relationship, kind) in zip(
+                                contact.students, contact.kinds, strict=True
+                            )
+                        ],
+                        legacy_id=ids.legacy("contact", contact.key),
+                        sis_id=contact.sis_id or None,
+                        phone=contact.phone or None,
+                        phone_type=contact.phone_type or None,
+                    )
+                ),
+            )
         )
-    return users
+    return {user.id: user for user in reversed(built)}

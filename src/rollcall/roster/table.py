@@ -77,6 +77,7 @@ class Table:
         self._enum_values = _tuple_getter([])
         self._enum_sets: list[frozenset[str]] = []
         self.width = 0
+        self._header: list[str] = []
         _bad_bytes.count = 0
         try:
             self._stream: IO[str] = path.open(encoding="utf-8-sig", errors=_DECODE_ERRORS, newline="")
@@ -92,6 +93,8 @@ class Table:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self._stream.close()
+        if kind is None:
+            self._report_bad_bytes()
 
     def _read_header(self) -> None:
         try:
@@ -105,12 +108,17 @@ class Table:
             self.log.error(self.name, 1, None, "the file is empty: a header row is required")
             return
         self.width = len(header)
+        self._header = [cell.lstrip("\ufeff") for cell in header]
         for position, cell in enumerate(header):
             key = column_key(cell.lstrip("\ufeff"))
             if key in self._index:
                 self.log.error(self.name, 1, cell, f"column {cell!r} appears twice in the header")
                 continue
             self._index[key] = position
+        known = {column_key(column) for column in self.spec.columns}
+        for cell in header:
+            if cell.strip() and column_key(cell.lstrip("\ufeff")) not in known:
+                self.log.warning(self.name, 1, cell, f"column {cell!r} is not one of Clever's; it is ignored")
         missing = [column for column in self.spec.required if column_key(column) not in self._index]
         for column in missing:
             self.log.error(self.name, 1, column, f"required column {column} is missing from the header")
@@ -182,9 +190,8 @@ class Table:
         return self._reader.line_num > last_line
 
     def finish(self, rows: int) -> None:
-        """Record how many rows were read and name the lines holding bytes that are not UTF-8."""
+        """Record how many rows were read."""
         self.row_count += rows
-        self._report_bad_bytes()
 
     def rows(self) -> Iterator[list[str]]:
         """Every data row padded with one trailing empty cell, while `self.line` holds the row's first line.
@@ -223,9 +230,14 @@ class Table:
                 try:
                     line.decode("utf-8")
                 except UnicodeDecodeError as error:
-                    self.log.error(
-                        self.name,
-                        number,
-                        None,
-                        f"bytes that are not UTF-8 at byte {error.start + 1} of the line",
-                    )
+                    column = self._column_at(line, error.start) if number > 1 else None
+                    message = f"bytes that are not UTF-8 at byte {error.start + 1} of the line"
+                    self.log.error(self.name, number, column, message)
+
+    def _column_at(self, line: bytes, offset: int) -> str | None:
+        """The header cell above byte `offset` of a raw line, when the line has no quotes to make commas
+        ambiguous (or None)."""
+        if b'"' in line:
+            return None
+        position = line[:offset].count(b",")
+        return self._header[position] if position < len(self._header) else None

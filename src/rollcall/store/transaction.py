@@ -36,9 +36,11 @@ class StoreTransaction:
         with translated("upsert", where=self._where, table=rows.table):
             self._writer.upsert(rows, _ID, restore=True)
 
-    def _replace(self, children: flat.Rows, parent_column: str, parent_ids: Sequence[str]) -> None:
+    def _replace(self, children: flat.Rows, parent_ids: Sequence[str]) -> None:
+        table, parent_column, _ = CHILD_TABLES[children.table]
+        key = [column.name for column in table.primary_key.columns]
         with translated("replace child rows", where=self._where, table=children.table):
-            self._writer.replace_children(children, parent_column, parent_ids)
+            self._writer.replace_children(children, key, parent_column, parent_ids)
 
     def upsert_district(self, district: District, *, run_id: str) -> None:
         """Insert or update the district record."""
@@ -68,8 +70,8 @@ class StoreTransaction:
         sections, teachers, students = flat.section_rows(records, run_id)
         ids = [section.id for section in records]
         self._upsert(sections)
-        self._replace(teachers, "section_id", ids)
-        self._replace(students, "section_id", ids)
+        self._replace(teachers, ids)
+        self._replace(students, ids)
         return len(records)
 
     def upsert_users(self, rows: Sequence[User], *, run_id: str) -> int:
@@ -79,9 +81,9 @@ class StoreTransaction:
         users, roles, schools, relationships = flat.user_rows(records, run_id)
         ids = [user.id for user in records]
         self._upsert(users)
-        self._replace(roles, "user_id", ids)
-        self._replace(schools, "user_id", ids)
-        self._replace(relationships, "contact_id", ids)
+        self._replace(roles, ids)
+        self._replace(schools, ids)
+        self._replace(relationships, ids)
         return len(records)
 
     def delete(self, record_type: str, record_id: str, *, at: str) -> bool:

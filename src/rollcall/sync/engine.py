@@ -7,13 +7,14 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import Final
 
 import msgspec
 import structlog
 
 from rollcall.client import CleverClient
 from rollcall.domain.timestamps import Clock, SystemClock
-from rollcall.errors import NotFound, SyncError
+from rollcall.errors import NotFound, SyncError, UsageError
 from rollcall.store import Checkpoint, ResumePoint, Store
 from rollcall.sync.full import run_full
 from rollcall.sync.incremental import run_incremental
@@ -24,6 +25,7 @@ from rollcall.sync.summary import SyncSummary
 log = structlog.get_logger("rollcall.sync")
 
 StoreReading = tuple[Checkpoint | None, ResumePoint | None]
+SYNCED_VERSIONS: Final = ("v3.1", "v3.0")
 
 
 def new_run_id() -> str:
@@ -63,6 +65,11 @@ def plan_district(
     run_id: Callable[[], str] = new_run_id,
 ) -> SyncPlan:
     """Read what the plan needs and make it. Nothing is written; a wrong token fails here."""
+    if client.api_version not in SYNCED_VERSIONS:
+        raise UsageError(
+            f"rollcall stores v3 users: sync with API {' or '.join(SYNCED_VERSIONS)}, "
+            f"not {client.api_version}"
+        )
     now = (clock or SystemClock()).now()
     found_id, name = read_district(client, district_id)
     latest = client.latest_event_id()
