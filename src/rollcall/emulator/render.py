@@ -7,7 +7,7 @@ cached bytes. The cache is dropped with the district's index whenever its roster
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import msgspec
@@ -116,32 +116,53 @@ class Renderer:
             return found.body
         return ENCODER.encode(self.record(kind, record_id))
 
-    def item(self, kind: str, record_id: str) -> bytes:
-        """`{"data":<record>,"uri":"/<version>/<kind>/<id>"}`, cached."""
-        key = (kind, record_id)
-        found = self._items.get(key)
-        if found is None:
-            uri = self.uri(kind, record_id).encode()
-            found = b'{"data":' + self.record_bytes(kind, record_id) + b',"uri":"' + uri + b'"}'
-            if len(self._items) >= CACHE_LIMIT:
-                self._items.clear()
-            self._items[key] = found
-        return found
-
     def items(self, kind: str, record_ids: Sequence[str]) -> list[bytes]:
-        """List items of these ids, skipping ids a roster left dangling (a section naming a gone user)."""
+        """`{"data":<record>,"uri":"/<version>/<kind>/<id>"}` per id, cached; ids a roster left dangling (a
+        section naming a gone user) are skipped.
+        The cold path is one loop with the encoder and byte pieces bound locally: it runs per record."""
         items = self._items
         try:
             return [items[(kind, record_id)] for record_id in record_ids]
         except KeyError:
             pass
+        if len(items) + len(record_ids) > CACHE_LIMIT:
+            items.clear()
+        shape = self._shape(kind)
+        encode = ENCODER.encode
+        head, middle, tail = b'{"data":', f',"uri":"{self.prefix}/{kind}/'.encode(), b'"}'
         found = []
         for record_id in record_ids:
-            try:
-                found.append(self.item(kind, record_id))
-            except RecordMissing:
-                continue
+            key = (kind, record_id)
+            item = items.get(key)
+            if item is None:
+                record = shape(record_id)
+                if record is None:
+                    continue
+                body = record if isinstance(record, bytes) else encode(record)
+                item = items[key] = head + body + middle + record_id.encode() + tail
+            found.append(item)
         return found
+
+    def _shape(self, kind: str) -> Callable[[str], Record | bytes | None]:
+        """How to fetch one record of `kind` in this version (None when absent); direct dict lookups where
+        the snapshot already holds the version's shape."""
+        snapshot = self.index.snapshot
+        direct = kind in ("schools", "terms", "courses", "resources") or (
+            self.version == "v3.1" and kind in ("users", "sections")
+        )
+        if direct:
+            table: dict[str, Record] = getattr(snapshot, kind)
+            return table.get
+
+        def shaped(record_id: str) -> Record | bytes | None:
+            try:
+                return (
+                    self.record_bytes(kind, record_id) if kind == "events" else self.record(kind, record_id)
+                )
+            except RecordMissing:
+                return None
+
+        return shaped
 
     def links(self, kind: str, record_id: str) -> list[tuple[str, str]]:
         """(rel, uri) pairs of a single-record response at its canonical path."""
