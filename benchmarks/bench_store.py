@@ -6,9 +6,9 @@ of rollcall's own schema, with its keys and indexes but no conflict handling).
     PYTHONPATH=src python benchmarks/bench_store.py [--records 100000] [--batch 5000] [--only sqlite|postgres]
 
 Each batch is one transaction, as the sync writes. "load" writes into empty tables, "reapply" writes the
-same records again (every row conflicts: records are updated, child rows deleted and re-inserted). Row counts
-include child rows; "flatten" is the pure-Python share (domain records → row tuples) included in the store
-figures but not in the baselines. Prints peak RSS at the end.
+same records again (every record conflicts and is updated; children are merged, unchanged ones untouched).
+Row counts include child rows; "flatten" is the pure-Python share (domain records → row tuples) included in
+the store figures but not in the baselines. Prints peak RSS at the end.
 """
 
 from __future__ import annotations

@@ -28,12 +28,13 @@ def _scope(
         if not include_deleted:
             where.append(table.c.deleted_at.is_(None))
         return table, table, where
+    # Children are found through their parent: its district_id is indexed, theirs is not.
     table, parent_column, parent = CHILD_TABLES[name]
-    where = [table.c.district_id == district_id]
-    if include_deleted:
-        return table, table, where
     joined = table.join(parent, table.c[parent_column] == parent.c.id)
-    return table, joined, [*where, parent.c.deleted_at.is_(None)]
+    where = [parent.c.district_id == district_id]
+    if not include_deleted:
+        where.append(parent.c.deleted_at.is_(None))
+    return table, joined, where
 
 
 def count_rows(connection: Connection, district_id: str, *, include_deleted: bool) -> dict[str, int]:

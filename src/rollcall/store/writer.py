@@ -161,8 +161,11 @@ class PostgresWriter:
         millions of unchanged enrollments then rewrites none of them (2.5-3x faster than DELETE + COPY)."""
         table, ids = quote(rows.table), (list(parent_ids),)
         of_parents = f"{table}.{quote(parent_column)} = ANY(%s)"
-        exists = f"SELECT 1 FROM {table} WHERE {of_parents} LIMIT 1"
-        if self._connection.execute(exists.encode(), ids).fetchone() is None:
+        # count(*), never `LIMIT 1`: with a LIMIT the planner expects an early hit and scans the whole table,
+        # testing every row against the 5 000 ids (measured: 10 s per batch at 300 k rows).
+        existing = f"SELECT count(*) FROM {table} WHERE {of_parents}"
+        found = self._connection.execute(existing.encode(), ids).fetchone()
+        if found is None or found[0] == 0:
             if rows.rows:
                 self._copy(rows.table, rows)
             return
