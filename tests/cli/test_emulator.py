@@ -100,3 +100,43 @@ def test_a_broken_snapshot_file_names_the_file(tmp_path: Path) -> None:
     result = run_rollcall("emulator", "serve", "--snapshot", str(broken), "--port", "0")
     assert result.returncode == 3
     assert "broken.json" in result.stderr
+
+
+def test_serve_injects_the_faults_and_rate_limit_it_is_given(tmp_path: Path) -> None:
+    tokens_file = tmp_path / "tokens.json"
+    process = _start(
+        "--generate-students", "20", "--seed", "3", "--port", "0", "--tokens-file", str(tokens_file),
+        "--fault", "503@/v3.1/schools*:count=1", "--rate-limit", "3",
+    )  # fmt: skip
+    try:
+        info = _wait_for(tokens_file, process)
+        (district,) = info["districts"]  # type: ignore[misc]
+        headers = {"Authorization": f"Bearer {district['token']}"}
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                first = httpx.get(f"{info['base_url']}/v3.1/schools", headers=headers)
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline, "server never accepted connections"
+                time.sleep(0.05)
+        statuses = [first.status_code] + [
+            httpx.get(f"{info['base_url']}/v3.1/schools", headers=headers).status_code for _ in range(4)
+        ]
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, _ = process.communicate(timeout=30)
+    # the fault fires once and spends no budget; then 3 requests pass and the 4th is rate limited
+    assert statuses == [503, 200, 200, 200, 429]
+    assert "faults: 503@/v3.1/schools*:count=1" in stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--fault", "nonsense"], "fault"), (["--rate-limit", "0"], "--rate-limit")],
+)
+def test_bad_fault_specs_and_rate_limits_are_usage_errors(args: list[str], message: str) -> None:
+    result = run_rollcall("emulator", "serve", "--port", "0", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

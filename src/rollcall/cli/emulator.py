@@ -12,6 +12,7 @@ import typer
 from rollcall.cli.console import out
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.emulator import Emulator
+from rollcall.emulator.faults import parse_fault_plan
 from rollcall.emulator.server import bind, serve_forever
 from rollcall.errors import RosterError, UsageError
 
@@ -59,11 +60,22 @@ def serve(
     tokens_file: Annotated[
         Path | None, typer.Option(help="Write base URL, OAuth client and district tokens to this JSON file.")
     ] = None,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Inject a fault, e.g. '503@/v3.1/users*:count=3' (repeatable; docs/emulator-identity.md)."
+        ),
+    ] = None,
+    fault_seed: Annotated[int, typer.Option(help="Seed of probabilistic faults.")] = 0,
+    rate_limit: Annotated[int, typer.Option(help="Requests per minute per token (Clever: 1200).")] = 1_200,
 ) -> None:
     """Serve Clever's API (v2.1, v3.0, v3.1, events, control plane under /_emulator/) until interrupted."""
     if generate_students is not None and generate_students < 1:
         raise UsageError(f"--generate-students must be at least 1 (got {generate_students})")
-    emulator = Emulator(seed=seed)
+    if rate_limit < 1:
+        raise UsageError(f"--rate-limit must be at least 1 (got {rate_limit})")
+    plan = parse_fault_plan(fault, seed=fault_seed) if fault else None
+    emulator = Emulator(seed=seed, fault_plan=plan, rate_limit=rate_limit)
     for directory in sftp or []:
         emulator.load_sftp(directory)
     for path in snapshot or []:
@@ -78,6 +90,8 @@ def serve(
     for district in emulator.state.district_ids():
         name = emulator.state.district(district).name
         out.print(f"district {district}  {name}  token {emulator.district_token(district)}", markup=False)
+    if plan is not None:
+        out.print(f"faults: {', '.join(fault or [])} (seed {fault_seed})", markup=False)
     if not emulator.state.district_ids():
         out.print("no district loaded yet: POST /_emulator/districts to load one")
     if tokens_file is not None:
