@@ -35,7 +35,7 @@ def _unavailable(reason: str) -> None:
     # CI must really run these tests, so a missing browser there is a failure, not a skip.
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set, so browser tests may not be skipped)")
-    pytest.skip(reason)
+    pytest.skip(reason, allow_module_level=True)
 
 
 if not CHROMIUM.exists():
