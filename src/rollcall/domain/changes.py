@@ -19,6 +19,10 @@ ChangeKind = Literal["created", "updated", "deleted"]
 # Records are created parents-first and deleted children-first, so a consumer applying changes in order
 # never sees a section pointing at a school or user it has not heard of.
 CREATION_ORDER: Final = ("districts", "schools", "terms", "courses", "users", "sections", "resources")
+V2_CREATION_ORDER: Final = (
+    "districts", "schools", "terms", "courses", "students", "teachers", "schooladmins", "districtadmins",
+    "contacts", "sections",
+)  # fmt: skip
 
 
 class Change(msgspec.Struct, kw_only=True, frozen=True, gc=False):
@@ -96,10 +100,13 @@ def diff_records(record_type: str, old: Mapping[str, Record], new: Mapping[str, 
     return upserts + deletions
 
 
-def order_changes(per_type: Mapping[str, list[Change]]) -> list[Change]:
-    """Creations and updates parents-first, then deletions children-first."""
-    upserts = [c for t in CREATION_ORDER for c in per_type.get(t, []) if c.kind != "deleted"]
-    deletions = [c for t in reversed(CREATION_ORDER) for c in per_type.get(t, []) if c.kind == "deleted"]
+def order_changes(
+    per_type: Mapping[str, list[Change]], creation_order: tuple[str, ...] = CREATION_ORDER
+) -> list[Change]:
+    """Creations and updates parents-first, then deletions children-first (v3 vocabulary by default;
+    `V2_CREATION_ORDER` for v2.1 record types)."""
+    upserts = [c for t in creation_order for c in per_type.get(t, []) if c.kind != "deleted"]
+    deletions = [c for t in reversed(creation_order) for c in per_type.get(t, []) if c.kind == "deleted"]
     return upserts + deletions
 
 

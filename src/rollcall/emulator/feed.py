@@ -14,7 +14,7 @@ from typing import Final, TypeVar
 
 import msgspec
 
-from rollcall.domain.changes import Change, diff_records, order_changes
+from rollcall.domain.changes import V2_CREATION_ORDER, Change, diff_records, order_changes
 from rollcall.domain.district import Section, district_to_v30, section_to_v30
 from rollcall.domain.event import V2_EVENT_RECORD_TYPE
 from rollcall.domain.record import Record
@@ -29,10 +29,6 @@ from rollcall.emulator.render import ENCODER
 
 # The v3 collections of a snapshot; "touched" maps name the ids a change may have affected.
 SNAPSHOT_COLLECTIONS: Final = ("schools", "terms", "courses", "users", "sections", "resources")
-V2_CREATION_ORDER: Final = (
-    "districts", "schools", "terms", "courses", "students", "teachers", "schooladmins", "districtadmins",
-    "contacts", "sections",
-)  # fmt: skip
 Touched = Mapping[str, Collection[str]]
 R = TypeVar("R", bound=Record)
 
@@ -109,9 +105,7 @@ def version_changes(
     for kind in V2_PERSON_TYPES:
         record_type = V2_EVENT_RECORD_TYPE[kind]
         per_type[record_type] = diff_records(record_type, old_people[kind], new_people[kind])
-    upserts = [c for t in V2_CREATION_ORDER for c in per_type.get(t, []) if c.kind != "deleted"]
-    deletions = [c for t in reversed(V2_CREATION_ORDER) for c in per_type.get(t, []) if c.kind == "deleted"]
-    return upserts + deletions
+    return order_changes(per_type, V2_CREATION_ORDER)
 
 
 def event_schools(change: Change, index: DistrictIndex) -> frozenset[str]:
