@@ -16,6 +16,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from rollcall.cli.console import out
+from rollcall.cli.roster import roles_table
 from rollcall.client import CleverClient
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
@@ -39,11 +40,7 @@ def _json(value: object) -> Syntax:
 
 
 def _roles_table(snapshot: DistrictSnapshot) -> Table:
-    table = Table(title=f"{snapshot.district.name}: users by role combination", title_justify="left")
-    table.add_column("roles")
-    table.add_column("users", justify="right")
-    for key, count in snapshot.users_by_roles().items():
-        table.add_row(key, f"{count:,}")
+    table = roles_table(snapshot.users_by_roles(), f"{snapshot.district.name}: users by role combination")
     table.caption = (
         f"{len(snapshot.schools)} schools, {len(snapshot.sections):,} sections, "
         f"{snapshot.enrollment_count():,} enrollments"

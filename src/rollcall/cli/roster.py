@@ -75,18 +75,23 @@ def _print_report(directory: Path, report: RosterReport) -> None:
     counts = report.counts
     assert counts is not None  # read_roster always counts
     out.print(_records_table(directory, counts))
-    roles = Table(title="Users by role combination")
-    roles.add_column("roles")
-    roles.add_column("users", justify="right")
-    for key, count in counts.users_by_roles.items():
-        roles.add_row(escape(key), f"{count:,}")
-    out.print(roles)
+    out.print(roles_table(counts.users_by_roles))
     for problem in report.problems:
         style = "red" if problem.severity == "error" else "yellow"
         out.print(f"[{style}]{escape(problem.render())}[/]", markup=True, highlight=False)
     errors, warnings = len(report.errors), len(report.warnings)
     verdict = "[red]invalid[/]" if errors else "[green]valid[/]"
     out.print(f"{verdict}: {errors} error(s), {warnings} warning(s)", markup=True)
+
+
+def roles_table(users_by_roles: dict[str, int], title: str = "Users by role combination") -> Table:
+    """How many users hold each combination of roles (`staff+teacher`, …)."""
+    table = Table(title=escape(title), title_justify="left")
+    table.add_column("roles")
+    table.add_column("users", justify="right")
+    for key, count in users_by_roles.items():
+        table.add_row(escape(key), f"{count:,}")
+    return table
 
 
 def _records_table(directory: Path, counts: RosterCounts) -> Table:
