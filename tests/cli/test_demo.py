@@ -28,3 +28,10 @@ def test_the_demo_person_holds_the_most_roles(tmp_path: Path) -> None:
     person = most_roles(snapshot)
     assert len(person.role_names()) == max(len(u.role_names()) for u in snapshot.users.values())
     assert person.roles.student is None
+
+
+def test_a_district_of_no_students_is_refused_before_any_work() -> None:
+    result = run_rollcall("demo", "--students", "0")
+    assert result.returncode == 2
+    assert "--students must be at least 1" in result.stderr
+    assert "Generate" not in result.stdout

@@ -21,6 +21,7 @@ from rollcall.client import CleverClient
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
 from rollcall.emulator import Emulator
+from rollcall.errors import UsageError
 from rollcall.roster.generator import generate_roster
 from rollcall.store import Store
 from rollcall.sync import sync_district
@@ -91,6 +92,8 @@ def demo(
 ) -> None:
     """Generate a district, serve it from the emulator, follow one multi-role person through v2.1 and v3.1,
     sync v3.1 into SQLite and resolve the person's legacy ids."""
+    if students < 1:
+        raise UsageError(f"--students must be at least 1 (got {students})")
     with tempfile.TemporaryDirectory(prefix="rollcall-demo-") as scratch:
         roster_dir = out_dir if out_dir is not None else Path(scratch) / "district"
         out.rule("1. Generate a district as Clever SFTP files")
