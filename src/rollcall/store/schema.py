@@ -210,3 +210,8 @@ CHILD_TABLES: Final[dict[str, tuple[sa.Table, str, sa.Table]]] = {
     "role_schools": (role_schools, "user_id", users),
     "contact_relationships": (contact_relationships, "contact_id", users),
 }
+# Every table holding a district's data, parents before children.
+DISTRICT_TABLES: Final[tuple[sa.Table, ...]] = (
+    *RECORD_TABLES.values(),
+    *(table for table, _, _ in CHILD_TABLES.values()),
+)

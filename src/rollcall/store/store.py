@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from rollcall.domain.district import District, Section
 from rollcall.domain.user import RoleName, User
-from rollcall.store import census
+from rollcall.store import census, indexes
 from rollcall.store import engine as engines
 from rollcall.store.failure import DRIVER_ERRORS, translated
 from rollcall.store.revision import ensure_revision
@@ -138,6 +138,12 @@ class Store:
         hold the same data have equal fingerprints, whatever runs wrote it."""
         with self._reading("fingerprint tables") as connection:
             return census.fingerprint(connection, district_id)
+
+    def missing_indexes(self) -> list[str]:
+        """Secondary indexes the schema wants but the database lacks (a first load still in progress or
+        interrupted: its full sync builds them when it finishes)."""
+        with self._reading("inspect indexes") as connection:
+            return [str(index.name) for index in indexes.missing(connection)]
 
     def _find(self, table: sa.Table, record_id: str, kind: type[T], *, include_deleted: bool) -> T | None:
         statement = sa.select(sa.cast(table.c.payload, sa.Text)).where(table.c.id == record_id)

@@ -14,9 +14,16 @@ from sqlalchemy.engine import Connection
 from rollcall.domain.district import Course, District, School, Section, Term
 from rollcall.domain.user import User
 from rollcall.errors import StoreError
+from rollcall.store import indexes
 from rollcall.store import rows as flat
 from rollcall.store.failure import translated
-from rollcall.store.schema import CHILD_TABLES, RECORD_TABLES, sync_checkpoints, sync_resume_points, sync_runs
+from rollcall.store.schema import (
+    CHILD_TABLES,
+    RECORD_TABLES,
+    sync_checkpoints,
+    sync_resume_points,
+    sync_runs,
+)
 from rollcall.store.values import Checkpoint, ResumePoint, RunKind, RunStatus
 from rollcall.store.writer import BulkWriter
 
@@ -32,46 +39,57 @@ class StoreTransaction:
         self._writer = writer
         self._where = where
 
-    def _upsert(self, rows: flat.Rows) -> None:
-        with translated("upsert", where=self._where, table=rows.table):
-            self._writer.upsert(rows, _ID, restore=True)
+    def _write(self, records: flat.Rows, ids: Sequence[str], children: Sequence[flat.Rows] = ()) -> None:
+        """Write a batch of records (one row each, keyed by `ids`) and exactly these children of them.
+        When none of the ids is stored yet (a first load, or new records) nothing can conflict and no child
+        can have vanished, so every row is plainly inserted; otherwise records are upserted and each child
+        table is made to match."""
+        with translated("look up existing rows", where=self._where, table=records.table):
+            known = self._writer.any_exists(records.table, ids)
+        for rows in (records, *children):
+            if known:
+                self._merge_rows(rows, ids)
+            else:
+                with translated("insert", where=self._where, table=rows.table):
+                    self._writer.insert(rows)
 
-    def _replace(self, children: flat.Rows, parent_ids: Sequence[str]) -> None:
-        table, parent_column, _ = CHILD_TABLES[children.table]
+    def _merge_rows(self, rows: flat.Rows, parent_ids: Sequence[str]) -> None:
+        if rows.table in RECORD_TABLES:
+            with translated("upsert", where=self._where, table=rows.table):
+                self._writer.upsert(rows, _ID, restore=True)
+            return
+        table, parent_column, _ = CHILD_TABLES[rows.table]
         key = [column.name for column in table.primary_key.columns]
-        with translated("replace child rows", where=self._where, table=children.table):
-            self._writer.replace_children(children, key, parent_column, parent_ids)
+        with translated("replace child rows", where=self._where, table=rows.table):
+            self._writer.replace_children(rows, key, parent_column, parent_ids)
 
     def upsert_district(self, district: District, *, run_id: str) -> None:
         """Insert or update the district record."""
-        self._upsert(flat.district_rows([district], run_id))
+        self._write(flat.district_rows([district], run_id), [district.id])
 
     def upsert_schools(self, rows: Sequence[School], *, run_id: str) -> int:
         """Insert or update schools; returns how many distinct records were written."""
         records = flat.last_by_id(rows)
-        self._upsert(flat.school_rows(records, run_id))
+        self._write(flat.school_rows(records, run_id), [school.id for school in records])
         return len(records)
 
     def upsert_terms(self, rows: Sequence[Term], *, run_id: str) -> int:
         """Insert or update terms; returns how many distinct records were written."""
         records = flat.last_by_id(rows)
-        self._upsert(flat.term_rows(records, run_id))
+        self._write(flat.term_rows(records, run_id), [term.id for term in records])
         return len(records)
 
     def upsert_courses(self, rows: Sequence[Course], *, run_id: str) -> int:
         """Insert or update courses; returns how many distinct records were written."""
         records = flat.last_by_id(rows)
-        self._upsert(flat.course_rows(records, run_id))
+        self._write(flat.course_rows(records, run_id), [course.id for course in records])
         return len(records)
 
     def upsert_sections(self, rows: Sequence[Section], *, run_id: str) -> int:
         """Insert or update sections and replace their teachers and students exactly."""
         records = flat.last_by_id(rows)
         sections, teachers, students = flat.section_rows(records, run_id)
-        ids = [section.id for section in records]
-        self._upsert(sections)
-        self._replace(teachers, ids)
-        self._replace(students, ids)
+        self._write(sections, [section.id for section in records], (teachers, students))
         return len(records)
 
     def upsert_users(self, rows: Sequence[User], *, run_id: str) -> int:
@@ -79,11 +97,7 @@ class StoreTransaction:
         a role the user lost leaves no row behind; the user's id never changes."""
         records = flat.last_by_id(rows)
         users, roles, schools, relationships = flat.user_rows(records, run_id)
-        ids = [user.id for user in records]
-        self._upsert(users)
-        self._replace(roles, ids)
-        self._replace(schools, ids)
-        self._replace(relationships, ids)
+        self._write(users, [user.id for user in records], (roles, schools, relationships))
         return len(records)
 
     def delete(self, record_type: str, record_id: str, *, at: str) -> bool:
@@ -127,6 +141,19 @@ class StoreTransaction:
                 statement = sa.delete(table).where(table.c.district_id == district_id)
                 removed[table.name] = self._connection.execute(statement).rowcount
         return removed
+
+    def defer_indexes(self) -> list[str]:
+        """Drop the secondary indexes of every district table that holds no row at all, of any district, and
+        return those tables: a first load then writes no index entry row by row, and `ensure_indexes` builds
+        each index in one sorted pass. A full sync calls that in its last transaction, so an interrupted
+        first load only leaves slower reads until its resumed run finishes."""
+        with translated("defer indexes", where=self._where):
+            return indexes.drop_on_empty_tables(self._connection)
+
+    def ensure_indexes(self) -> list[str]:
+        """Create every secondary index of the district tables that is missing; returns their names."""
+        with translated("build indexes", where=self._where):
+            return indexes.build_missing(self._connection)
 
     def _merge(self, table: sa.Table, values: Mapping[str, object], key: Sequence[str]) -> None:
         """Insert one row or update it in place, in this dialect's ON CONFLICT syntax."""

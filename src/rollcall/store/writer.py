@@ -1,6 +1,8 @@
 """Bulk writers, one per database: SQLite `executemany` of prepared upserts; PostgreSQL `COPY` into a
 temporary staging table merged with one `INSERT … SELECT … ON CONFLICT`. Child rows of a batch of parents
-are staged, the vanished ones deleted and the rest merged, so unchanged children are never rewritten."""
+are staged, the vanished ones deleted and the rest merged, so unchanged children are never rewritten.
+Rows known to be new (a first load) skip all of that: plain `executemany` inserts, or `COPY` straight into
+the table."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Protocol
 
 import psycopg
 
-from rollcall.store.rows import Rows
+from rollcall.store.rows import Rows, encode
 
 
 def quote(identifier: str) -> str:
@@ -58,8 +60,21 @@ def merge_children_sql(rows: Rows, key: Sequence[str], *, stage: str, differs: s
     return insert + f"DO UPDATE SET {updates} WHERE {changed}"
 
 
+def insert_sql(rows: Rows, values: str) -> str:
+    """A plain `INSERT … <values>` (no conflict handling: the caller knows every row is new)."""
+    return f"INSERT INTO {quote(rows.table)} ({_column_list(rows.columns)}) {values}"
+
+
 class BulkWriter(Protocol):
     """Writes batches inside the caller's open transaction; never commits."""
+
+    def any_exists(self, table: str, ids: Sequence[str]) -> bool:
+        """Whether `table` (a record table) already holds a row, live or soft-deleted, with one of `ids`."""
+        ...
+
+    def insert(self, rows: Rows) -> None:
+        """Insert rows known to be new (no existing row shares a key with them): the first-load fast path."""
+        ...
 
     def upsert(self, rows: Rows, key: Sequence[str], *, restore: bool) -> None:
         """Insert or update every row, matching existing rows on `key`."""
@@ -95,6 +110,20 @@ class SqliteWriter:
             )
             self._staged.add(stage)
         return stage
+
+    def any_exists(self, table: str, ids: Sequence[str]) -> bool:
+        # One primary-key probe per id, the ids handed over as one JSON array (no bound-variable limit).
+        probe = (
+            f"SELECT 1 FROM json_each(?) AS wanted WHERE EXISTS "
+            f"(SELECT 1 FROM {quote(table)} WHERE {quote(table)}.id = wanted.value) LIMIT 1"
+        )
+        found = self._connection.execute(probe, (encode(list(ids)),)).fetchone()
+        return found is not None
+
+    def insert(self, rows: Rows) -> None:
+        if rows.rows:
+            values = ", ".join("?" for _ in rows.columns)
+            self._connection.executemany(insert_sql(rows, f"VALUES ({values})"), rows.rows)
 
     def upsert(self, rows: Rows, key: Sequence[str], *, restore: bool) -> None:
         if not rows.rows:
@@ -143,6 +172,19 @@ class PostgresWriter:
             for row in rows.rows:
                 copy.write_row(row)
 
+    def any_exists(self, table: str, ids: Sequence[str]) -> bool:
+        # One index probe per id: with `id = ANY(…) LIMIT 1` the planner may choose a sequential scan that
+        # compares every row with every id, and on a first load (no match) that ran for minutes.
+        probe = (
+            f"SELECT 1 FROM unnest(%s::text[]) AS wanted(id) WHERE EXISTS "
+            f"(SELECT 1 FROM {quote(table)} WHERE {quote(table)}.id = wanted.id) LIMIT 1"
+        )
+        return self._connection.execute(probe.encode(), (list(ids),)).fetchone() is not None
+
+    def insert(self, rows: Rows) -> None:
+        if rows.rows:
+            self._copy(rows.table, rows)
+
     def upsert(self, rows: Rows, key: Sequence[str], *, restore: bool) -> None:
         if not rows.rows:
             return
@@ -156,21 +198,11 @@ class PostgresWriter:
     def replace_children(
         self, rows: Rows, key: Sequence[str], parent_column: str, parent_ids: Sequence[str]
     ) -> None:
-        """First load (no child of these parents yet): a bare COPY into the table. Otherwise COPY into the
-        staging table, delete the vanished children and merge the rest: a nightly full sync re-sending
-        millions of unchanged enrollments then rewrites none of them (2.5-3x faster than DELETE + COPY)."""
+        """COPY into the staging table, delete the vanished children and merge the rest: a nightly full sync
+        re-sending millions of unchanged enrollments then rewrites none of them (2.5-3x faster than DELETE +
+        COPY). A first load never comes here: it inserts (see `StoreTransaction`)."""
         table, ids = quote(rows.table), (list(parent_ids),)
         of_parents = f"{table}.{quote(parent_column)} = ANY(%s)"
-        # One index probe per parent: with `= ANY(…) LIMIT 1` the planner may pick a sequential scan that
-        # compares every row with every id, and on a first load (no match) that ran for minutes.
-        exists = (
-            f"SELECT 1 FROM unnest(%s::text[]) AS parent(id) WHERE EXISTS "
-            f"(SELECT 1 FROM {table} WHERE {table}.{quote(parent_column)} = parent.id) LIMIT 1"
-        )
-        if self._connection.execute(exists.encode(), ids).fetchone() is None:
-            if rows.rows:
-                self._copy(rows.table, rows)
-            return
         stage = self._stage(rows.table)
         self._copy(stage, rows)
         self._connection.execute(delete_gone_sql(rows, key, stage=stage, of_parents=of_parents).encode(), ids)

@@ -1,6 +1,7 @@
 """The full sync (mark and sweep): pull every collection page by page, each page committed in one transaction
 with the resume point after it; then sweep what the run did not see and save the events checkpoint, together.
-A run killed at any instant resumes from its last committed page."""
+A run killed at any instant resumes from its last committed page. A first load into empty tables defers
+their secondary indexes and builds them in that last transaction (see `StoreTransaction.defer_indexes`)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from rollcall.sync.progress import ProgressReporter
 log = structlog.get_logger("rollcall.sync")
 
 PREFETCH_PAGES: Final = 1
+INDEXES: Final = "indexes"  # the step after the last collection: sweep, and build any deferred index
 
 
 class FullResult:
@@ -60,6 +62,9 @@ def run_full(
                 at=format_timestamp(clock.now()),
             )  # fmt: skip
             tx.save_resume_point(point(first, None))
+            deferred = tx.defer_indexes()
+        if deferred:
+            log.info("sync.indexes_deferred", district=district, tables=deferred)
     for name in plan.collections:
         collection = COLLECTIONS[name]
         resume_url = None
@@ -83,7 +88,10 @@ def run_full(
             )  # fmt: skip
         reporter.collection_finished(district, name)
     at = format_timestamp(clock.now())
+    reporter.collection_started(district, INDEXES)
+    started = time.perf_counter()
     with store.transaction() as tx:
+        built = tx.ensure_indexes()
         result.swept = tx.sweep(district, run_id=plan.run_id, at=at)
         tx.save_checkpoint(
             Checkpoint(
@@ -93,5 +101,9 @@ def run_full(
         )  # fmt: skip
         tx.finish_run(plan.run_id, at=at, counts=result.written)
         tx.clear_resume_point(district, plan.api_version)
+    reporter.collection_finished(district, INDEXES)
+    if built:
+        seconds = round(time.perf_counter() - started, 2)
+        log.info("sync.indexes_built", district=district, indexes=len(built), seconds=seconds)
     log.info("sync.full_finished", district=district, run_id=plan.run_id, swept=result.swept)
     return result
