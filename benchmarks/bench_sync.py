@@ -6,7 +6,10 @@ without writing them. Prints wall time, users/s, rows/s, peak RSS and the ratio 
 
 The emulator runs in its own process (so it does not share the sync's interpreter lock); each phase runs in
 a fresh process, so its peak RSS is its own. A warm-up pass first has the emulator render every page once,
-so the limit and the syncs all read the same warm pages. `--largest` syncs ≈ 1.06 M students instead.
+so the limit and the syncs all read the same warm pages. After each sync, the database floor: the same
+database copying the synced rows into a fresh schema by itself (INSERT … SELECT, indexes built after), the
+least any client could spend storing them; the sync is then compared with limit + floor too.
+`--largest` syncs ≈ 1.06 M students instead.
 """
 
 from __future__ import annotations
@@ -76,6 +79,40 @@ def phase_sync(url: str, token: str, page_size: int, db: str) -> dict[str, objec
     return {"seconds": seconds, "records": summary.written, "rows": sum(summary.rows.values())}
 
 
+def phase_floor(source: str, db: str) -> dict[str, object]:
+    """The database's own cost of storing the rows a sync wrote: copy every district table of `source` (the
+    synced SQLite file, or the synced PostgreSQL schema) into the fresh database `db` with INSERT … SELECT
+    inside the database, no Python per row, secondary indexes deferred and built as a first load does."""
+    import sqlalchemy as sa
+
+    from rollcall.store import Store, indexes
+    from rollcall.store.schema import DISTRICT_TABLES
+
+    with Store.open(db) as store, store.engine.connect() as connection:
+        if store.dialect == "sqlite":
+            connection.exec_driver_sql(f"ATTACH DATABASE '{source}' AS synced")
+        for table in DISTRICT_TABLES:  # read the source once first, so the copy reads it from memory
+            connection.exec_driver_sql(
+                f'SELECT count(*) FROM synced."{table.name}"'
+                if store.dialect == "sqlite"
+                else f'SELECT count(*) FROM "{source}"."{table.name}"'
+            )
+        connection.commit()
+        started = time.perf_counter()
+        rows = 0
+        with connection.begin():
+            indexes.drop_on_empty_tables(connection)
+            for table in DISTRICT_TABLES:
+                origin = "synced" if store.dialect == "sqlite" else f'"{source}"'
+                copied = connection.execute(
+                    sa.text(f'INSERT INTO "{table.name}" SELECT * FROM {origin}."{table.name}"')
+                )
+                rows += copied.rowcount
+            indexes.build_missing(connection)
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rows": rows}
+
+
 def postgres_schema_url() -> tuple[str, str]:
     import sqlalchemy as sa
 
@@ -110,6 +147,16 @@ def run_phase(args: list[str]) -> dict[str, object]:
     return result
 
 
+def report_floor(label: str, floor: dict[str, object], sync: dict[str, object], limit: float) -> None:
+    """The database floor, and the sync against the sum of the two limits (fetching, and storing)."""
+    seconds, synced = float(floor["seconds"]), float(sync["seconds"])  # type: ignore[arg-type]
+    print(
+        f"{label:<28} {seconds:8.1f} s  {int(floor['rows']) / seconds:10,.0f} rows/s  "  # type: ignore[call-overload]
+        f"peak RSS {float(floor['peak_rss_mib']):7.0f} MiB  "  # type: ignore[arg-type]
+        f"sync vs (limit + floor) {synced / (limit + seconds):5.2f}x"
+    )
+
+
 def report(label: str, result: dict[str, object], users: int, limit: float | None) -> None:
     seconds = float(result["seconds"])  # type: ignore[arg-type]
     rows = int(result["rows"])  # type: ignore[call-overload]
@@ -140,6 +187,8 @@ def main() -> None:
         kind, url, token, page_size, *rest = options.phase
         if kind == "limit":
             result = phase_limit(url, token, int(page_size))
+        elif kind == "floor":
+            result = phase_floor(url, token)  # here: the synced source and the fresh database
         else:
             result = phase_sync(url, token, int(page_size), rest[0])
         result["peak_rss_mib"] = peak_rss_mib()
@@ -174,15 +223,21 @@ def main() -> None:
                 size = Path(tmp, "bench.db").stat().st_size + sum(
                     p.stat().st_size for p in Path(tmp).glob("bench.db-*")
                 )
+                floor = run_phase(["floor", f"{tmp}/bench.db", f"sqlite:///{tmp}/floor.db", page])
             report("full sync → SQLite", sqlite, users, limit_seconds)
             print(f"{'':<28} database {size / 2**20:,.0f} MiB, {int(sqlite['rows']):,} rows")  # type: ignore[call-overload]
+            report_floor("SQLite floor (copy in-db)", floor, sqlite, limit_seconds)
         if options.only in (None, "postgres"):
             db, schema = postgres_schema_url()
+            copy_db, copy_schema = postgres_schema_url()
             try:
                 postgres = run_phase(["postgres", url, token, page, db])
+                floor = run_phase(["floor", schema, copy_db, page])
             finally:
                 drop_schema(schema)
+                drop_schema(copy_schema)
             report("full sync → PostgreSQL", postgres, users, limit_seconds)
+            report_floor("PostgreSQL floor (copy in-db)", floor, postgres, limit_seconds)
     finally:
         parent.send("stop")
         server.join(timeout=30)

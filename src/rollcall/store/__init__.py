@@ -9,6 +9,7 @@ Public API (names are stable; sync and migrate code against them):
         tx.upsert_schools(schools, run_id=run_id)          # also upsert_terms, upsert_courses → rows written
         tx.upsert_sections(sections, run_id=run_id)        # replaces section_teachers / section_students
         tx.upsert_users(users, run_id=run_id)              # replaces roles, role schools, relationships
+        tx.write(user_batch(users, run_id))               # the same, from a batch built beforehand (pure)
         tx.delete("users", user_id, at=…)                  # soft delete (users.deleted) → bool; RECORD_TYPES
         tx.sweep(district_id, run_id=run_id, at=…)         # soft-delete what run_id did not see → {table: n}
         tx.save_checkpoint(Checkpoint(…))                  # commits with the data it covers
@@ -30,6 +31,15 @@ On PostgreSQL, pick a schema with the URL's libpq options, e.g.
 `postgresql://u@h/db?options=-csearch_path%3Dmyschema`.
 """
 
+from rollcall.store.batch import (
+    Batch,
+    course_batch,
+    district_batch,
+    school_batch,
+    section_batch,
+    term_batch,
+    user_batch,
+)
 from rollcall.store.engine import DEFAULT_URL
 from rollcall.store.schema import RECORD_TYPES
 from rollcall.store.store import Store
@@ -39,6 +49,7 @@ from rollcall.store.values import Checkpoint, ResumePoint, RunKind, RunStatus, S
 __all__ = [
     "DEFAULT_URL",
     "RECORD_TYPES",
+    "Batch",
     "Checkpoint",
     "ResumePoint",
     "RunKind",
@@ -46,4 +57,10 @@ __all__ = [
     "Store",
     "StoreTransaction",
     "SyncRun",
+    "course_batch",
+    "district_batch",
+    "school_batch",
+    "section_batch",
+    "term_batch",
+    "user_batch",
 ]

@@ -16,6 +16,15 @@ from rollcall.domain.user import User
 from rollcall.errors import StoreError
 from rollcall.store import indexes
 from rollcall.store import rows as flat
+from rollcall.store.batch import (
+    Batch,
+    course_batch,
+    district_batch,
+    school_batch,
+    section_batch,
+    term_batch,
+    user_batch,
+)
 from rollcall.store.failure import translated
 from rollcall.store.schema import (
     CHILD_TABLES,
@@ -39,19 +48,20 @@ class StoreTransaction:
         self._writer = writer
         self._where = where
 
-    def _write(self, records: flat.Rows, ids: Sequence[str], children: Sequence[flat.Rows] = ()) -> None:
-        """Write a batch of records (one row each, keyed by `ids`) and exactly these children of them.
-        When none of the ids is stored yet (a first load, or new records) nothing can conflict and no child
-        can have vanished, so every row is plainly inserted; otherwise records are upserted and each child
-        table is made to match."""
-        with translated("look up existing rows", where=self._where, table=records.table):
-            known = self._writer.any_exists(records.table, ids)
-        for rows in (records, *children):
+    def write(self, batch: Batch) -> int:
+        """Write a batch (see `rollcall.store.batch`): its records and exactly their children; returns how
+        many records it held. When none of its ids is stored yet (a first load, or new records) nothing can
+        conflict and no child can have vanished, so every row is plainly inserted; otherwise records are
+        upserted and each child table is made to match."""
+        with translated("look up existing rows", where=self._where, table=batch.records.table):
+            known = self._writer.any_exists(batch.records.table, batch.ids)
+        for rows in (batch.records, *batch.children):
             if known:
-                self._merge_rows(rows, ids)
+                self._merge_rows(rows, batch.ids)
             else:
                 with translated("insert", where=self._where, table=rows.table):
                     self._writer.insert(rows)
+        return len(batch.ids)
 
     def _merge_rows(self, rows: flat.Rows, parent_ids: Sequence[str]) -> None:
         if rows.table in RECORD_TABLES:
@@ -65,40 +75,28 @@ class StoreTransaction:
 
     def upsert_district(self, district: District, *, run_id: str) -> None:
         """Insert or update the district record."""
-        self._write(flat.district_rows([district], run_id), [district.id])
+        self.write(district_batch([district], run_id))
 
     def upsert_schools(self, rows: Sequence[School], *, run_id: str) -> int:
         """Insert or update schools; returns how many distinct records were written."""
-        records = flat.last_by_id(rows)
-        self._write(flat.school_rows(records, run_id), [school.id for school in records])
-        return len(records)
+        return self.write(school_batch(rows, run_id))
 
     def upsert_terms(self, rows: Sequence[Term], *, run_id: str) -> int:
         """Insert or update terms; returns how many distinct records were written."""
-        records = flat.last_by_id(rows)
-        self._write(flat.term_rows(records, run_id), [term.id for term in records])
-        return len(records)
+        return self.write(term_batch(rows, run_id))
 
     def upsert_courses(self, rows: Sequence[Course], *, run_id: str) -> int:
         """Insert or update courses; returns how many distinct records were written."""
-        records = flat.last_by_id(rows)
-        self._write(flat.course_rows(records, run_id), [course.id for course in records])
-        return len(records)
+        return self.write(course_batch(rows, run_id))
 
     def upsert_sections(self, rows: Sequence[Section], *, run_id: str) -> int:
         """Insert or update sections and replace their teachers and students exactly."""
-        records = flat.last_by_id(rows)
-        sections, teachers, students = flat.section_rows(records, run_id)
-        self._write(sections, [section.id for section in records], (teachers, students))
-        return len(records)
+        return self.write(section_batch(rows, run_id))
 
     def upsert_users(self, rows: Sequence[User], *, run_id: str) -> int:
         """Insert or update users and replace their roles, role schools and contact relationships exactly:
         a role the user lost leaves no row behind; the user's id never changes."""
-        records = flat.last_by_id(rows)
-        users, roles, schools, relationships = flat.user_rows(records, run_id)
-        self._write(users, [user.id for user in records], (roles, schools, relationships))
-        return len(records)
+        return self.write(user_batch(rows, run_id))
 
     def delete(self, record_type: str, record_id: str, *, at: str) -> bool:
         """Soft-delete one record (an event's `<record_type>.deleted`); False when no live row had that id.

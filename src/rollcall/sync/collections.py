@@ -1,4 +1,4 @@
-"""The collections a sync writes, each with its Data API query, its record type and its store upsert; shared
+"""The collections a sync writes, each with its Data API query, its record type and its store batch; shared
 by the full sync (pages of a collection) and the incremental sync (events about a record type)."""
 
 from __future__ import annotations
@@ -12,45 +12,28 @@ from rollcall.client.queries import ListQuery
 from rollcall.domain.district import Course, District, School, Section, Term
 from rollcall.domain.user import User
 from rollcall.domain.version import ApiVersion
-from rollcall.store import StoreTransaction
+from rollcall.store import (
+    Batch,
+    course_batch,
+    district_batch,
+    school_batch,
+    section_batch,
+    term_batch,
+    user_batch,
+)
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Collection(Generic[T]):
-    """One record collection: `name` is both its path and its event record type."""
+    """One record collection: `name` is both its path and its event record type; `prepare` flattens a page
+    of its records into the batch a store transaction writes."""
 
     name: str
     kind: type[T]
     query: Callable[[ApiVersion], ListQuery[T]]
-    write: Callable[[StoreTransaction, Sequence[T], str], int]
-
-
-def _write_districts(tx: StoreTransaction, records: Sequence[District], run_id: str) -> int:
-    for district in records:
-        tx.upsert_district(district, run_id=run_id)
-    return len(records)
-
-
-def _write_schools(tx: StoreTransaction, records: Sequence[School], run_id: str) -> int:
-    return tx.upsert_schools(records, run_id=run_id)
-
-
-def _write_terms(tx: StoreTransaction, records: Sequence[Term], run_id: str) -> int:
-    return tx.upsert_terms(records, run_id=run_id)
-
-
-def _write_courses(tx: StoreTransaction, records: Sequence[Course], run_id: str) -> int:
-    return tx.upsert_courses(records, run_id=run_id)
-
-
-def _write_sections(tx: StoreTransaction, records: Sequence[Section], run_id: str) -> int:
-    return tx.upsert_sections(records, run_id=run_id)
-
-
-def _write_users(tx: StoreTransaction, records: Sequence[User], run_id: str) -> int:
-    return tx.upsert_users(records, run_id=run_id)
+    prepare: Callable[[Sequence[T], str], Batch]
 
 
 def _users(version: ApiVersion) -> ListQuery[User]:
@@ -61,12 +44,12 @@ def _users(version: ApiVersion) -> ListQuery[User]:
 COLLECTIONS: Final[dict[str, Collection[Any]]] = {
     c.name: c
     for c in (
-        Collection("districts", District, q.districts, _write_districts),
-        Collection("schools", School, q.schools, _write_schools),
-        Collection("terms", Term, q.terms, _write_terms),
-        Collection("courses", Course, q.courses, _write_courses),
-        Collection("sections", Section, q.sections, _write_sections),
-        Collection("users", User, _users, _write_users),
+        Collection("districts", District, q.districts, district_batch),
+        Collection("schools", School, q.schools, school_batch),
+        Collection("terms", Term, q.terms, term_batch),
+        Collection("courses", Course, q.courses, course_batch),
+        Collection("sections", Section, q.sections, section_batch),
+        Collection("users", User, _users, user_batch),
     )
 }
 # Event record types Clever sends that rollcall does not store (v3 `resources`).

@@ -79,7 +79,7 @@ def apply_operations(tx: StoreTransaction, ops: Sequence[Operation], run_id: str
     counts: dict[str, int] = {}
     for op in ops:
         if isinstance(op, Upsert):
-            written = COLLECTIONS[op.collection].write(tx, op.records, run_id)
+            written = tx.write(COLLECTIONS[op.collection].prepare(op.records, run_id))
             counts[op.collection] = counts.get(op.collection, 0) + written
         elif tx.delete(op.collection, op.record_id, at=op.at):
             key = f"{op.collection}.deleted"
