@@ -58,7 +58,7 @@ USER_COLUMNS: Final = (
 )  # fmt: skip
 USER_ROLE_COLUMNS: Final = (
     "user_id", "role", "district_id", "legacy_id", "sis_id", "staff_id", "title", "school_id",
-    "staff_roles", "payload",
+    "staff_roles",
 )  # fmt: skip
 ROLE_SCHOOL_COLUMNS: Final = ("user_id", "role", "school_id", "district_id")
 CONTACT_RELATIONSHIP_COLUMNS: Final = ("contact_id", "student_id", "relationship", "type", "district_id")
@@ -125,7 +125,7 @@ def _role_row(user: User, name: RoleName, legacy_id: str | None) -> tuple[Row, l
     schools: list[str] = list(getattr(role, "schools", ()))
     staff_roles = encode(role.roles) if name == "staff" else None
     row: Row = (
-        user.id, name, user.district, legacy_id, sis_id, staff_id, title, school, staff_roles, encode(role),
+        user.id, name, user.district, legacy_id, sis_id, staff_id, title, school, staff_roles,
     )  # fmt: skip
     ordered = [school] if school is not None else []
     ordered.extend(schools)
