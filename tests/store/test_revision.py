@@ -56,6 +56,52 @@ def test_sqlite_child_tables_live_in_their_primary_key(tmp_path: object) -> None
         )
     assert "WITHOUT ROWID" in ddl["section_students"]
     assert "WITHOUT ROWID" not in ddl["users"]
+    assert "WITHOUT ROWID" not in ddl["user_roles"]  # see the comment on schema.user_roles
+
+
+ROLE_COLUMNS_0002 = (
+    "user_id", "role", "district_id", "legacy_id", "sis_id", "staff_id", "title", "school_id", "staff_roles",
+)  # fmt: skip
+ROLE_ROW_0002 = ("u1", "staff", "d1", "L1", None, "S1", "Head", None, '["PortalOnly"]')
+
+
+def _role_columns(connection: sa.Connection) -> dict[str, bool]:
+    """user_roles' columns in table order, each with whether it is nullable."""
+    return {c["name"]: c["nullable"] for c in sa.inspect(connection).get_columns("user_roles")}
+
+
+def _role_rows(connection: sa.Connection) -> list[tuple[object, ...]]:
+    columns = ", ".join(ROLE_COLUMNS_0002)
+    return [tuple(row) for row in connection.exec_driver_sql(f"SELECT {columns} FROM user_roles")]
+
+
+def test_0003_drops_the_role_payload_keeping_the_rows_and_downgrade_brings_it_back_empty(
+    database_url: str,
+) -> None:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection), "0002")
+            assert list(_role_columns(connection)) == [*ROLE_COLUMNS_0002, "payload"]
+            assert _role_columns(connection)["payload"] is False
+            placeholders = ", ".join("?" if connection.dialect.name == "sqlite" else "%s" for _ in range(10))
+            connection.exec_driver_sql(
+                f"INSERT INTO user_roles VALUES ({placeholders})", (*ROLE_ROW_0002, '{"staff_id": "S1"}')
+            )
+
+            command.upgrade(alembic_config(connection), "0003")
+            assert list(_role_columns(connection)) == list(ROLE_COLUMNS_0002)
+            assert _role_rows(connection) == [ROLE_ROW_0002]
+            indexes = {index["name"] for index in sa.inspect(connection).get_indexes("user_roles")}
+            assert indexes == {"ix_user_roles_legacy_id", "ix_user_roles_school_id"}
+
+            command.downgrade(alembic_config(connection), "0002")
+            assert list(_role_columns(connection)) == [*ROLE_COLUMNS_0002, "payload"]
+            assert _role_columns(connection)["payload"] is True
+            assert _role_rows(connection) == [ROLE_ROW_0002]
+            assert connection.exec_driver_sql("SELECT payload FROM user_roles").all() == [(None,)]
+    finally:
+        engine.dispose()
 
 
 def test_downgrade_to_base_and_upgrade_again_round_trips(store: Store) -> None:

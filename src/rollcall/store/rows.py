@@ -7,13 +7,13 @@ with `last_seen_run`; payloads are msgspec-encoded JSON text.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import repeat
+from itertools import count, repeat
 from typing import Final, TypeVar
 
 import msgspec
 
 from rollcall.domain.district import Course, District, School, Section, Term
-from rollcall.domain.user import RoleName, User
+from rollcall.domain.user import User
 
 Value = str | int | None
 Row = tuple[Value, ...]
@@ -58,7 +58,7 @@ USER_COLUMNS: Final = (
 )  # fmt: skip
 USER_ROLE_COLUMNS: Final = (
     "user_id", "role", "district_id", "legacy_id", "sis_id", "staff_id", "title", "school_id",
-    "staff_roles", "payload",
+    "staff_roles",
 )  # fmt: skip
 ROLE_SCHOOL_COLUMNS: Final = ("user_id", "role", "school_id", "district_id")
 CONTACT_RELATIONSHIP_COLUMNS: Final = ("contact_id", "student_id", "relationship", "type", "district_id")
@@ -86,11 +86,18 @@ def course_rows(courses: Sequence[Course], run_id: str) -> Rows:
     return Rows("courses", COURSE_COLUMNS, rows)
 
 
+def _primary_first(primary: str | None, others: list[str]) -> list[str]:
+    """`primary` (when given), then `others` in order, each once."""
+    if primary is None:
+        return list(dict.fromkeys(others)) if len(others) > 1 else list(others)
+    if not others or (len(others) == 1 and others[0] == primary):  # Clever's usual shape: no dict needed
+        return [primary]
+    return list(dict.fromkeys([primary, *others]))
+
+
 def section_teacher_ids(section: Section) -> list[str]:
     """The section's teachers, primary first and each once: `teacher`, then `teachers` in order."""
-    ordered = [section.teacher] if section.teacher is not None else []
-    ordered.extend(section.teachers)
-    return list(dict.fromkeys(ordered))
+    return _primary_first(section.teacher, section.teachers)
 
 
 def section_rows(sections: Sequence[Section], run_id: str) -> tuple[Rows, Rows, Rows]:
@@ -98,16 +105,23 @@ def section_rows(sections: Sequence[Section], run_id: str) -> tuple[Rows, Rows, 
     records: list[Row] = []
     teachers: list[Row] = []
     students: list[Row] = []
+    # Bound methods and zip/repeat/count build the tuples in C: this runs on the sync's hot path, and a
+    # million-student district has ~9 M section_students rows.
+    add_record, add_teacher, add_teachers = records.append, teachers.append, teachers.extend
+    add_students = students.extend
     for s in sections:
-        teacher_ids = section_teacher_ids(s)
+        section_id, district = s.id, s.district
+        teacher_ids = _primary_first(s.teacher, s.teachers)
         primary = teacher_ids[0] if teacher_ids else None
-        records.append(
-            (s.id, s.district, s.school, s.sis_id, s.name, s.term_id, s.course, primary, encode(s), run_id)
-        )
-        teachers.extend((s.id, teacher, position, s.district) for position, teacher in enumerate(teacher_ids))
-        # zip/repeat build the tuples in C: a million-student district has ~9 M of these rows.
-        enrolled = dict.fromkeys(s.students)
-        students.extend(zip(repeat(s.id), enrolled, repeat(s.district)))
+        add_record(
+            (section_id, district, s.school, s.sis_id, s.name, s.term_id, s.course, primary, encode(s),
+             run_id)
+        )  # fmt: skip
+        if len(teacher_ids) == 1:
+            add_teacher((section_id, primary, 0, district))
+        else:
+            add_teachers(zip(repeat(section_id), teacher_ids, count(), repeat(district)))
+        add_students(zip(repeat(section_id), dict.fromkeys(s.students), repeat(district)))
     return (
         Rows("sections", SECTION_COLUMNS, records),
         Rows("section_teachers", SECTION_TEACHER_COLUMNS, teachers),
@@ -115,46 +129,84 @@ def section_rows(sections: Sequence[Section], run_id: str) -> tuple[Rows, Rows, 
     )
 
 
-def _role_row(user: User, name: RoleName, legacy_id: str | None) -> tuple[Row, list[str]]:
-    """One user_roles row and the role's schools (primary school first)."""
-    role = getattr(user.roles, name)
-    sis_id = getattr(role, "sis_id", None)
-    staff_id = getattr(role, "staff_id", None)
-    title = getattr(role, "title", None)
-    school: str | None = getattr(role, "school", None)
-    schools: list[str] = list(getattr(role, "schools", ()))
-    staff_roles = encode(role.roles) if name == "staff" else None
-    row: Row = (
-        user.id, name, user.district, legacy_id, sis_id, staff_id, title, school, staff_roles, encode(role),
-    )  # fmt: skip
-    ordered = [school] if school is not None else []
-    ordered.extend(schools)
-    return row, list(dict.fromkeys(ordered))
-
-
 def user_rows(users: Sequence[User], run_id: str) -> tuple[Rows, Rows, Rows, Rows]:
-    """Rows for users, user_roles (one per role held), role_schools and contact_relationships."""
+    """Rows for users, user_roles (one per role held, in `ROLE_NAMES` order), role_schools (a role's primary
+    school first, then its schools, each once) and contact_relationships (one per student, the last given
+    winning).
+
+    Each role is spelled out rather than reached by name with getattr: every role has its own fields (only
+    students and teachers have a primary school, staff alone has permission roles, a student's legacy id
+    defaults to the user id), and this runs on the sync's hot path, once per user and role.
+    """
     records: list[Row] = []
     roles: list[Row] = []
     schools: list[Row] = []
     relationships: list[Row] = []
+    add_record, add_role = records.append, roles.append
+    add_school, add_schools = schools.append, schools.extend
+    add_relationship, add_relationships = relationships.append, relationships.extend
     for u in users:
-        name = u.name
-        records.append(
-            (u.id, u.district, name.first, name.middle, name.last, u.email, u.created, u.last_modified,
+        user_id, district, name, held = u.id, u.district, u.name, u.roles
+        add_record(
+            (user_id, district, name.first, name.middle, name.last, u.email, u.created, u.last_modified,
              encode(u), run_id)
         )  # fmt: skip
-        legacy_ids = u.legacy_ids()
-        for role_name in u.role_names():
-            row, role_school_ids = _role_row(u, role_name, legacy_ids.get(role_name))
-            roles.append(row)
-            schools.extend((u.id, role_name, school, u.district) for school in role_school_ids)
-        contact = u.roles.contact
-        if contact is not None:
-            by_student = {r.student: r for r in contact.student_relationships}
-            relationships.extend(
-                (u.id, r.student, r.relationship, r.type, u.district) for r in by_student.values()
+        student = held.student
+        if student is not None:
+            school = student.school
+            # A student keeps their id across API versions, so without a legacy id it is the user id.
+            legacy_id = user_id if student.legacy_id is None else student.legacy_id
+            add_role((user_id, "student", district, legacy_id, student.sis_id, None, None, school, None))
+            ids = student.schools
+            if len(ids) == 1 and ids[0] == school:  # the usual shape: one tuple, no dict, no zip
+                add_school((user_id, "student", school, district))
+            else:
+                add_schools(
+                    zip(repeat(user_id), repeat("student"), _primary_first(school, ids), repeat(district))
+                )
+        teacher = held.teacher
+        if teacher is not None:
+            school = teacher.school
+            add_role(
+                (user_id, "teacher", district, teacher.legacy_id, teacher.sis_id, None, teacher.title, school,
+                 None)
+            )  # fmt: skip
+            ids = teacher.schools
+            if len(ids) == 1 and ids[0] == school:
+                add_school((user_id, "teacher", school, district))
+            else:
+                add_schools(
+                    zip(repeat(user_id), repeat("teacher"), _primary_first(school, ids), repeat(district))
+                )
+        staff = held.staff
+        if staff is not None:
+            add_role(
+                (user_id, "staff", district, staff.legacy_id, None, staff.staff_id, staff.title, None,
+                 encode(staff.roles))
+            )  # fmt: skip
+            add_schools(
+                zip(repeat(user_id), repeat("staff"), _primary_first(None, staff.schools), repeat(district))
             )
+        admin = held.district_admin
+        if admin is not None:
+            add_role(
+                (user_id, "district_admin", district, admin.legacy_id, None, None, admin.title, None, None)
+            )
+        contact = held.contact
+        if contact is not None:
+            add_role(
+                (user_id, "contact", district, contact.legacy_id, contact.sis_id, None, None, None, None)
+            )
+            ties = contact.student_relationships
+            if len(ties) == 1:
+                tie = ties[0]
+                add_relationship((user_id, tie.student, tie.relationship, tie.type, district))
+            else:
+                # One row per student: the last relationship given wins, at its student's first position.
+                by_student = {tie.student: tie for tie in ties}
+                add_relationships(
+                    [(user_id, t.student, t.relationship, t.type, district) for t in by_student.values()]
+                )
     return (
         Rows("users", USER_COLUMNS, records),
         Rows("user_roles", USER_ROLE_COLUMNS, roles),

@@ -137,7 +137,9 @@ user_roles = sa.Table(
     sa.Column("title", sa.Text, nullable=True),
     sa.Column("school_id", sa.Text, nullable=True, index=True),
     sa.Column("staff_roles", sa.Text, nullable=True),  # JSON array of Clever permission roles (staff only)
-    sa.Column("payload", Payload, nullable=False),  # rows this wide stay in a rowid table
+    # No payload: the role is in full in its user's payload. Still a rowid table on SQLite, unlike the other
+    # child tables: its two secondary indexes would each carry (user_id, role) instead of an 8-byte rowid,
+    # and WITHOUT ROWID measured 14% larger and ~15% slower to first-load at 100k students.
 )
 
 role_schools = sa.Table(
