@@ -1,5 +1,5 @@
-"""A `Batch`: records of one type flattened for the store, built outside any transaction. Pure, so a sync
-can build the next page's batch on its read-ahead thread while the current one is being written."""
+"""A `Batch`: records of one type flattened for the store, built outside any transaction (pure). The full
+sync and the events both write through `StoreTransaction.write`; the `upsert_*` methods build one too."""
 
 from __future__ import annotations
 

@@ -112,13 +112,21 @@ class SqliteWriter:
         return stage
 
     def any_exists(self, table: str, ids: Sequence[str]) -> bool:
-        # One primary-key probe per id, the ids handed over as one JSON array (no bound-variable limit).
-        probe = (
+        # The ids go over as one JSON array (no bound-variable limit). One range probe settles the usual
+        # cases (a first load: nothing between the smallest and the largest id; a re-sync: the first id is
+        # there); only a batch whose id range holds other rows needs a probe per id.
+        wanted = (encode(list(ids)),)
+        spanned = (
+            f"SELECT 1 FROM {quote(table)} WHERE id BETWEEN (SELECT min(value) FROM json_each(?1)) "
+            "AND (SELECT max(value) FROM json_each(?1)) LIMIT 1"
+        )
+        if self._connection.execute(spanned, wanted).fetchone() is None:
+            return False
+        exact = (
             f"SELECT 1 FROM json_each(?) AS wanted WHERE EXISTS "
             f"(SELECT 1 FROM {quote(table)} WHERE {quote(table)}.id = wanted.value) LIMIT 1"
         )
-        found = self._connection.execute(probe, (encode(list(ids)),)).fetchone()
-        return found is not None
+        return self._connection.execute(exact, wanted).fetchone() is not None
 
     def insert(self, rows: Rows) -> None:
         if rows.rows:
@@ -173,13 +181,21 @@ class PostgresWriter:
                 copy.write_row(row)
 
     def any_exists(self, table: str, ids: Sequence[str]) -> bool:
-        # One index probe per id: with `id = ANY(…) LIMIT 1` the planner may choose a sequential scan that
-        # compares every row with every id, and on a first load (no match) that ran for minutes.
-        probe = (
+        # As on SQLite: one range probe first (bounds computed by the server, in the column's collation),
+        # then one index probe per id, never `id = ANY(…)`: the planner may answer that with a sequential
+        # scan comparing every row with every id, which on a first load (no match) ran for minutes.
+        wanted = (list(ids),)
+        spanned = (
+            f"SELECT 1 FROM {quote(table)}, (SELECT min(id) AS low, max(id) AS high FROM unnest(%s::text[]) "
+            f"AS wanted(id)) AS bounds WHERE {quote(table)}.id BETWEEN bounds.low AND bounds.high LIMIT 1"
+        )
+        if self._connection.execute(spanned.encode(), wanted).fetchone() is None:
+            return False
+        exact = (
             f"SELECT 1 FROM unnest(%s::text[]) AS wanted(id) WHERE EXISTS "
             f"(SELECT 1 FROM {quote(table)} WHERE {quote(table)}.id = wanted.id) LIMIT 1"
         )
-        return self._connection.execute(probe.encode(), (list(ids),)).fetchone() is not None
+        return self._connection.execute(exact.encode(), wanted).fetchone() is not None
 
     def insert(self, rows: Rows) -> None:
         if rows.rows:
