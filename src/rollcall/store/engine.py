@@ -82,7 +82,10 @@ def _sqlite_engine(url: URL) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         # 64 MiB of page cache (the default is 2 MiB): bulk loads insert into indexes in random key order.
         cursor.execute("PRAGMA cache_size=-65536")
-        cursor.execute("PRAGMA temp_store=MEMORY")
+        # Temporary storage in files, not memory: index builds spill their sorts there, and with
+        # temp_store=MEMORY the sync of a 1.06 M-student district peaked at 1.1 GiB instead of staying set
+        # by its page size.
+        cursor.execute("PRAGMA temp_store=FILE")
         cursor.close()
 
     @event.listens_for(engine, "begin")

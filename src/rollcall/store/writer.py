@@ -181,18 +181,20 @@ class PostgresWriter:
                 copy.write_row(row)
 
     def any_exists(self, table: str, ids: Sequence[str]) -> bool:
-        # As on SQLite: one range probe first (bounds computed by the server, in the column's collation),
-        # then one index probe per id, never `id = ANY(…)`: the planner may answer that with a sequential
-        # scan comparing every row with every id, which on a first load (no match) ran for minutes.
-        wanted = (list(ids),)
+        # As on SQLite: one range probe first, then one index probe per id. The bounds are scalar subqueries
+        # (computed once, by the server, in the column's collation) so the range is an index scan: as a
+        # join, the planner scanned the whole table for every first-load page. Never `id = ANY(…)` either:
+        # the planner may answer that with a sequential scan comparing every row with every id.
+        wanted = {"ids": list(ids)}
         spanned = (
-            f"SELECT 1 FROM {quote(table)}, (SELECT min(id) AS low, max(id) AS high FROM unnest(%s::text[]) "
-            f"AS wanted(id)) AS bounds WHERE {quote(table)}.id BETWEEN bounds.low AND bounds.high LIMIT 1"
+            f"SELECT 1 FROM {quote(table)} WHERE id BETWEEN "
+            "(SELECT min(id) FROM unnest(%(ids)s::text[]) AS wanted(id)) "
+            "AND (SELECT max(id) FROM unnest(%(ids)s::text[]) AS wanted(id)) LIMIT 1"
         )
         if self._connection.execute(spanned.encode(), wanted).fetchone() is None:
             return False
         exact = (
-            f"SELECT 1 FROM unnest(%s::text[]) AS wanted(id) WHERE EXISTS "
+            f"SELECT 1 FROM unnest(%(ids)s::text[]) AS wanted(id) WHERE EXISTS "
             f"(SELECT 1 FROM {quote(table)} WHERE {quote(table)}.id = wanted.id) LIMIT 1"
         )
         return self._connection.execute(exact.encode(), wanted).fetchone() is not None
