@@ -16,7 +16,8 @@ Public API (names are stable; sync and migrate code against them):
         tx.save_resume_point(ResumePoint(…)) · tx.clear_resume_point(district_id, api_version)
         tx.finish_run(run_id, at=…, counts={…})            # status="succeeded" | "failed"
         tx.purge_district(district_id)                     # physically remove a disconnected district
-    store.counts(district_id) · store.table_fingerprint(district_id)
+        tx.defer_indexes() · tx.ensure_indexes()           # a first load: drop on empty tables, build after
+    store.counts(district_id) · store.table_fingerprint(district_id) · store.missing_indexes()
     store.find_user(id) · store.find_user_by_legacy_id(legacy_id) → (User, role)
     store.iter_users(district_id, page_size=5000)          # lazy, id order, keyset pages
     store.find_section(id) · store.iter_sections(district_id) · store.find_district(id)
