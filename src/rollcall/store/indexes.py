@@ -27,7 +27,7 @@ def drop_on_empty_tables(connection: Connection) -> list[str]:
         if not is_empty(connection, table):
             continue
         for index in _ordered(table):
-            index.drop(connection, checkfirst=True)
+            connection.execute(sa.schema.DropIndex(index, if_exists=True))
         emptied.append(table.name)
     return emptied
 
@@ -49,5 +49,6 @@ def build_missing(connection: Connection) -> list[str]:
         # Sort a million-row index in memory rather than in temporary files (this transaction only).
         connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
     for index in absent:
-        index.create(connection)
+        # IF NOT EXISTS: another sync into the same database may have built it since `missing` looked.
+        connection.execute(sa.schema.CreateIndex(index, if_not_exists=True))
     return [str(index.name) for index in absent]
