@@ -89,25 +89,20 @@ def phase_floor(source: str, db: str) -> dict[str, object]:
     from rollcall.store.schema import DISTRICT_TABLES
 
     with Store.open(db) as store, store.engine.connect() as connection:
+        origin = f'"{source}"'  # the synced PostgreSQL schema, or the attached SQLite file
         if store.dialect == "sqlite":
             connection.exec_driver_sql(f"ATTACH DATABASE '{source}' AS synced")
+            origin = "synced"
         for table in DISTRICT_TABLES:  # read the source once first, so the copy reads it from memory
-            connection.exec_driver_sql(
-                f'SELECT count(*) FROM synced."{table.name}"'
-                if store.dialect == "sqlite"
-                else f'SELECT count(*) FROM "{source}"."{table.name}"'
-            )
+            connection.exec_driver_sql(f'SELECT count(*) FROM {origin}."{table.name}"')
         connection.commit()
         started = time.perf_counter()
         rows = 0
         with connection.begin():
             indexes.drop_on_empty_tables(connection)
             for table in DISTRICT_TABLES:
-                origin = "synced" if store.dialect == "sqlite" else f'"{source}"'
-                copied = connection.execute(
-                    sa.text(f'INSERT INTO "{table.name}" SELECT * FROM {origin}."{table.name}"')
-                )
-                rows += copied.rowcount
+                copy = f'INSERT INTO "{table.name}" SELECT * FROM {origin}."{table.name}"'
+                rows += connection.execute(sa.text(copy)).rowcount
             indexes.build_missing(connection)
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "rows": rows}

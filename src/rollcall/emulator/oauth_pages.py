@@ -56,25 +56,8 @@ class AuthorizeRequest:
     district_id: str | None
     scope: str | None
 
-    def hidden_fields(self) -> str:
-        """The parameters as hidden inputs, so the next form submission carries them on."""
-        pairs = {
-            "response_type": "code",
-            "client_id": self.client_id,
-            "redirect_uri": self.redirect_uri,
-            "state": self.state,
-            "nonce": self.nonce,
-            "scope": self.scope,
-            "district_id": self.district_id,
-        }
-        return "".join(
-            f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
-            for key, value in pairs.items()
-            if value is not None
-        )
-
-    def query(self, **extra: str | None) -> str:
-        """The authorize query string with `extra` filters (None values are left out)."""
+    def _pairs(self, **extra: str | None) -> dict[str, str]:
+        """The authorize parameters (and `extra`) that have a value."""
         pairs = {
             "response_type": "code",
             "client_id": self.client_id,
@@ -85,7 +68,18 @@ class AuthorizeRequest:
             "district_id": self.district_id,
             **extra,
         }
-        return urlencode({key: value for key, value in pairs.items() if value is not None})
+        return {key: value for key, value in pairs.items() if value is not None}
+
+    def hidden_fields(self) -> str:
+        """The parameters as hidden inputs, so the next form submission carries them on."""
+        return "".join(
+            f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
+            for key, value in self._pairs().items()
+        )
+
+    def query(self, **extra: str | None) -> str:
+        """The authorize query string with `extra` filters (None values are left out)."""
+        return urlencode(self._pairs(**extra))
 
 
 def _roles_text(user: User) -> str:

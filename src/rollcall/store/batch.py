@@ -13,43 +13,40 @@ from rollcall.store import rows as flat
 
 
 class Batch(msgspec.Struct, frozen=True, gc=False):
-    """One row per record (`ids` in the same order, each once: the last version of a record named twice
-    wins) and the rows of each child table, which are exactly the children those records have."""
+    """One row per record (each record once: the last version of a record named twice wins) and the rows
+    of each child table, which are exactly the children those records have."""
 
     records: flat.Rows
-    ids: list[str]
     children: tuple[flat.Rows, ...] = ()
+
+    def ids(self) -> list[str]:
+        """The records' ids, in row order (every record row starts with its id)."""
+        return [str(row[0]) for row in self.records.rows]
 
 
 def district_batch(districts: Sequence[District], run_id: str) -> Batch:
-    unique = flat.last_by_id(districts)
-    return Batch(flat.district_rows(unique, run_id), [d.id for d in unique])
+    return Batch(flat.district_rows(flat.last_by_id(districts), run_id))
 
 
 def school_batch(schools: Sequence[School], run_id: str) -> Batch:
-    unique = flat.last_by_id(schools)
-    return Batch(flat.school_rows(unique, run_id), [s.id for s in unique])
+    return Batch(flat.school_rows(flat.last_by_id(schools), run_id))
 
 
 def term_batch(terms: Sequence[Term], run_id: str) -> Batch:
-    unique = flat.last_by_id(terms)
-    return Batch(flat.term_rows(unique, run_id), [t.id for t in unique])
+    return Batch(flat.term_rows(flat.last_by_id(terms), run_id))
 
 
 def course_batch(courses: Sequence[Course], run_id: str) -> Batch:
-    unique = flat.last_by_id(courses)
-    return Batch(flat.course_rows(unique, run_id), [c.id for c in unique])
+    return Batch(flat.course_rows(flat.last_by_id(courses), run_id))
 
 
 def section_batch(sections: Sequence[Section], run_id: str) -> Batch:
     """Sections with their teachers (primary first) and students."""
-    unique = flat.last_by_id(sections)
-    records, teachers, students = flat.section_rows(unique, run_id)
-    return Batch(records, [s.id for s in unique], (teachers, students))
+    records, teachers, students = flat.section_rows(flat.last_by_id(sections), run_id)
+    return Batch(records, (teachers, students))
 
 
 def user_batch(users: Sequence[User], run_id: str) -> Batch:
     """Users with their roles, role schools and contact relationships."""
-    unique = flat.last_by_id(users)
-    records, roles, schools, relationships = flat.user_rows(unique, run_id)
-    return Batch(records, [u.id for u in unique], (roles, schools, relationships))
+    records, roles, schools, relationships = flat.user_rows(flat.last_by_id(users), run_id)
+    return Batch(records, (roles, schools, relationships))

@@ -9,12 +9,12 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from rollcall.store.schema import CHILD_TABLES, RECORD_TABLES
+from rollcall.store.schema import CHILD_TABLES, DISTRICT_TABLES, RECORD_TABLES
 
 # Bookkeeping that differs between two runs writing the same data; fingerprints leave it out.
 _RUN_COLUMNS: Final = frozenset({"deleted_at", "last_seen_run"})
 _ENCODER: Final = msgspec.json.Encoder()
-TABLE_NAMES: Final[tuple[str, ...]] = (*RECORD_TABLES, *CHILD_TABLES)
+TABLE_NAMES: Final[tuple[str, ...]] = tuple(table.name for table in DISTRICT_TABLES)
 
 
 def _scope(

@@ -28,6 +28,7 @@ from rollcall.store.batch import (
 from rollcall.store.failure import translated
 from rollcall.store.schema import (
     CHILD_TABLES,
+    DISTRICT_TABLES,
     RECORD_TABLES,
     sync_checkpoints,
     sync_resume_points,
@@ -53,25 +54,22 @@ class StoreTransaction:
         many records it held. When none of its ids is stored yet (a first load, or new records) nothing can
         conflict and no child can have vanished, so every row is plainly inserted; otherwise records are
         upserted and each child table is made to match."""
-        with translated("look up existing rows", where=self._where, table=batch.records.table):
-            known = self._writer.any_exists(batch.records.table, batch.ids)
-        for rows in (batch.records, *batch.children):
-            if known:
-                self._merge_rows(rows, batch.ids)
-            else:
+        ids, table = batch.ids(), batch.records.table
+        with translated("look up existing rows", where=self._where, table=table):
+            known = self._writer.any_exists(table, ids)
+        if not known:
+            for rows in (batch.records, *batch.children):
                 with translated("insert", where=self._where, table=rows.table):
                     self._writer.insert(rows)
-        return len(batch.ids)
-
-    def _merge_rows(self, rows: flat.Rows, parent_ids: Sequence[str]) -> None:
-        if rows.table in RECORD_TABLES:
-            with translated("upsert", where=self._where, table=rows.table):
-                self._writer.upsert(rows, _ID, restore=True)
-            return
-        table, parent_column, _ = CHILD_TABLES[rows.table]
-        key = [column.name for column in table.primary_key.columns]
-        with translated("replace child rows", where=self._where, table=rows.table):
-            self._writer.replace_children(rows, key, parent_column, parent_ids)
+            return len(ids)
+        with translated("upsert", where=self._where, table=table):
+            self._writer.upsert(batch.records, _ID, restore=True)
+        for children in batch.children:
+            child, parent_column, _ = CHILD_TABLES[children.table]
+            key = [column.name for column in child.primary_key.columns]
+            with translated("replace child rows", where=self._where, table=children.table):
+                self._writer.replace_children(children, key, parent_column, ids)
+        return len(ids)
 
     def upsert_district(self, district: District, *, run_id: str) -> None:
         """Insert or update the district record."""
@@ -133,8 +131,7 @@ class StoreTransaction:
         """Physically remove every row of the district, its checkpoints and runs included (a district that
         disconnected the app must leave no data behind); returns rows removed per table."""
         removed: dict[str, int] = {}
-        tables = [child for child, _, _ in CHILD_TABLES.values()]
-        for table in [*tables, *RECORD_TABLES.values(), sync_checkpoints, sync_resume_points, sync_runs]:
+        for table in [*DISTRICT_TABLES, sync_checkpoints, sync_resume_points, sync_runs]:
             with translated("purge", where=self._where, table=table.name):
                 statement = sa.delete(table).where(table.c.district_id == district_id)
                 removed[table.name] = self._connection.execute(statement).rowcount
