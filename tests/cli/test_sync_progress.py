@@ -12,9 +12,9 @@ def test_the_progress_lines_count_records_per_district_and_collection() -> None:
     console = Console(file=io.StringIO(), force_terminal=False, width=100)
     with Progress(TextColumn("{task.description} {task.completed:.0f}"), console=console) as progress:
         reporter = RichReporter(progress)
-        reporter.collection_started("5f0000000000000000abcdef", "users")
-        reporter.records_written("5f0000000000000000abcdef", "users", 100)
-        reporter.records_written("5f0000000000000000abcdef", "users", 23)
-        reporter.collection_finished("5f0000000000000000abcdef", "users")
+        reporter.step_started("5f0000000000000000abcdef", "users")
+        reporter.advanced("5f0000000000000000abcdef", "users", 100)
+        reporter.advanced("5f0000000000000000abcdef", "users", 23)
+        reporter.step_finished("5f0000000000000000abcdef", "users")
         [task] = progress.tasks
     assert (task.description, task.completed, task.total, task.finished) == ("abcdef users", 123, 123, True)

@@ -14,12 +14,15 @@ from rollcall.domain.v2 import V2Student
 from rollcall.domain.version import ApiVersion
 from rollcall.errors import UsageError
 
+# Public functions of `queries` built from the endpoints rather than being one.
+COMPOSITIONS = {"v2_person"}
+
 
 def _catalogue() -> list[tuple[str, Callable[..., object]]]:
     return [
         (name, fn)
         for name, fn in inspect.getmembers(q, inspect.isfunction)
-        if fn.__module__ == q.__name__ and not name.startswith("_")
+        if fn.__module__ == q.__name__ and not name.startswith("_") and name not in COMPOSITIONS
     ]
 
 
@@ -130,3 +133,13 @@ def test_event_filters_are_checked_against_the_version() -> None:
     assert q.events("v2.1", ["students"]).params == (("record_type", "students"),)
     with pytest.raises(UsageError, match=r"'students' has no events in API v3\.1"):
         q.events("v3.1", ["students"])
+
+
+def test_v2_person_reads_the_record_of_each_role_by_its_legacy_id() -> None:
+    for role, single in (
+        ("student", q.student), ("teacher", q.teacher), ("staff", q.school_admin),
+        ("district_admin", q.district_admin), ("contact", q.contact),
+    ):  # fmt: skip
+        assert q.v2_person("v2.1", role, "abc") == single("v2.1", "abc")
+    with pytest.raises(UsageError):
+        q.v2_person("v3.1", "teacher", "t1")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from rollcall.domain.acting_as import ActingAs
 from rollcall.domain.user import RoleName
-from rollcall.emulator.directory import Login, default_login_role
 from rollcall.emulator.identity import bearer_token, me_v2, me_v3, userinfo
 from rollcall.emulator.state import EmulatorState
 from tests.emulator import identity_fixtures as fx
@@ -23,10 +23,10 @@ def sso(found: EmulatorState, user_id: str, role: RoleName) -> dict[str, str]:
     return {"Authorization": f"Bearer {found.tokens.mint_sso_token(district_id[0], user_id, role)}"}
 
 
-def login_of(found: EmulatorState, user_id: str, role: RoleName) -> Login:
+def login_of(found: EmulatorState, user_id: str, role: RoleName) -> ActingAs:
     hit = found.find_user(user_id)
     assert hit is not None
-    return Login(district_id=hit[0], user=hit[1], role=role)
+    return ActingAs(user=hit[1], role=role)
 
 
 @pytest.mark.parametrize("path", ["/me", "/v3.0/me", "/v3.1/me"])
@@ -131,14 +131,6 @@ def test_userinfo_refuses_a_district_token() -> None:
     client, found = setup()
     token = found.tokens.district_token(fx.DISTRICT)
     assert client.get("/userinfo", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-
-
-def test_default_login_role_is_the_first_employee_role_not_the_first_key() -> None:
-    found = fx.state()
-    assert default_login_role(login_of(found, fx.ROBIN, "teacher").user) == "teacher"
-    assert default_login_role(login_of(found, fx.PAT, "teacher").user) == "teacher"
-    assert default_login_role(login_of(found, fx.ADA, "student").user) == "student"
-    assert default_login_role(login_of(found, fx.GRACE, "contact").user) == "contact"
 
 
 def test_pure_shapes_follow_the_login_not_the_first_role() -> None:

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from rollcall.domain.record import Name
 from rollcall.domain.snapshot import DistrictSnapshot
+from rollcall.domain.v2 import V2_COLLECTION_OF_ROLE
 from rollcall.emulator import Emulator
 from rollcall.emulator.feed import touched_by, version_changes
-from rollcall.emulator.index import V2_COLLECTION_OF_ROLE
 from tests.emulator.strategies import districts
 
 COLLECTIONS = ["v3.0/users", "v3.1/users?role=student", "v2.1/teachers", "v2.1/students", "v3.0/sections"]
@@ -74,7 +74,9 @@ def test_diffing_only_what_v31_saw_change_gives_every_versions_full_diff(
     snapshot: DistrictSnapshot, data: st.DataObject
 ) -> None:
     users = dict(snapshot.users)
-    for user_id in data.draw(st.lists(st.sampled_from(sorted(users)), max_size=3, unique=True)):
+    for position, user_id in enumerate(
+        data.draw(st.lists(st.sampled_from(sorted(users)), max_size=3, unique=True))
+    ):
         user = users[user_id]
         action = data.draw(st.sampled_from(["drop", "rename", "relabel", "email"]))
         if action == "drop":
@@ -84,7 +86,8 @@ def test_diffing_only_what_v31_saw_change_gives_every_versions_full_diff(
         elif action == "email":
             users[user_id] = msgspec.structs.replace(user, email="changed@x.org")
         elif (teacher := user.roles.teacher) is not None:
-            relabeled = msgspec.structs.replace(teacher, legacy_id="f" * 24)
+            # A fresh legacy id per relabeled teacher: two roles never share a v2 id.
+            relabeled = msgspec.structs.replace(teacher, legacy_id=f"{position:x}".rjust(24, "f"))
             users[user_id] = msgspec.structs.replace(
                 user, roles=msgspec.structs.replace(user.roles, teacher=relabeled)
             )

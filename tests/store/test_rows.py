@@ -17,7 +17,7 @@ from rollcall.domain.user import (
     Teacher,
     User,
 )
-from rollcall.store.rows import encode, last_by_id, section_rows, section_teacher_ids, user_rows
+from rollcall.store.rows import encode, last_by_id, section_rows, user_rows
 from tests.domain.factories import DISTRICT, SCHOOL_A, guardian_of_two, student, teacher_staff_admin
 from tests.store import records
 
@@ -25,20 +25,6 @@ from tests.store import records
 def test_payload_round_trips_through_msgspec() -> None:
     robin = teacher_staff_admin()
     assert msgspec.json.decode(encode(robin), type=User) == robin
-
-
-def test_primary_teacher_comes_first_and_each_teacher_once() -> None:
-    section = Section(
-        id="s",
-        district=DISTRICT,
-        school=SCHOOL_A,
-        sis_id="1",
-        name="n",
-        teacher="b",
-        teachers=["a", "b", "a", "c"],
-    )
-    assert section_teacher_ids(section) == ["b", "a", "c"]
-    assert section_teacher_ids(msgspec.structs.replace(section, teacher=None, teachers=[])) == []
 
 
 def test_section_rows_flatten_teachers_and_deduplicated_students() -> None:
@@ -116,13 +102,7 @@ def test_section_rows_list_the_primary_teacher_first_and_each_teacher_and_studen
     primary = sections.rows[0][sections.columns.index("teacher_id")]
     assert primary == (expected_teachers[0] if expected_teachers else None)
     assert student_rows.rows == [("s", s, DISTRICT) for s in _primary_first_spec(None, students)]
-    assert section_teacher_ids(_section(teacher, teachers, students)) == expected_teachers
-
-
-def test_a_lone_teacher_who_is_not_the_primary_comes_after_the_primary() -> None:
-    assert section_teacher_ids(_section("b", ["a"], [])) == ["b", "a"]
-    assert section_teacher_ids(_section("b", ["b"], [])) == ["b"]
-    assert section_teacher_ids(_section(None, ["a"], [])) == ["a"]
+    assert _section(teacher, teachers, students).teacher_ids() == expected_teachers
 
 
 def _user(roles: Roles) -> User:

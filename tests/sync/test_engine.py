@@ -8,11 +8,12 @@ import msgspec
 import pytest
 
 from rollcall.client import CleverClient
+from rollcall.domain.progress import SilentReporter
 from rollcall.domain.timestamps import FixedClock
 from rollcall.emulator import Emulator
 from rollcall.errors import SyncError, Unauthorized, UsageError
 from rollcall.store import Store
-from rollcall.sync import SilentReporter, apply_plan, plan_district, sync_district
+from rollcall.sync import apply_plan, plan_district, sync_district
 from tests.store.conftest import postgres_schema
 from tests.sync.rosters import NEW_STAFF_LEGACY_ID, change_roster
 
@@ -156,7 +157,7 @@ class KillAfter(SilentReporter):
     def __init__(self, pages: int) -> None:
         self.left = pages
 
-    def records_written(self, district_id: str, collection: str, count: int) -> None:
+    def advanced(self, subject: str, step: str, count: int) -> None:
         self.left -= 1
         if self.left == 0:
             raise Killed

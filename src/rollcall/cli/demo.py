@@ -17,7 +17,7 @@ from rich.table import Table
 
 from rollcall.cli.console import out
 from rollcall.cli.roster import roles_table
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, v2_person
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
 from rollcall.emulator import Emulator
@@ -25,9 +25,6 @@ from rollcall.errors import UsageError
 from rollcall.roster.generator import generate_roster
 from rollcall.store import Store
 from rollcall.sync import sync_district
-
-# v2.1 collection of each v3 role, and how the client reads one record of it.
-_V2_COLLECTIONS = {"teacher": "teachers", "staff": "school_admins", "district_admin": "district_admins"}
 
 
 def most_roles(snapshot: DistrictSnapshot) -> User:
@@ -51,17 +48,8 @@ def _roles_table(snapshot: DistrictSnapshot) -> Table:
 
 def _show_v2_records(client: CleverClient, person: User) -> None:
     for role, legacy_id in person.legacy_ids().items():
-        collection = _V2_COLLECTIONS.get(role)
-        if collection is None:
-            continue
-        record: object
-        if role == "teacher":
-            record = client.get_teacher(legacy_id)
-        elif role == "staff":
-            record = client.get_school_admin(legacy_id)
-        else:
-            record = client.get_district_admin(legacy_id)
-        out.print(Panel(_json(record), title=f"GET /v2.1/{collection}/{legacy_id}"))
+        query = v2_person(client.api_version, role, legacy_id)
+        out.print(Panel(_json(client.get(query)), title=f"GET {query.path}"))
 
 
 def _legacy_table(store: Store, person: User) -> Table:

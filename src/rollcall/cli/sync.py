@@ -35,18 +35,16 @@ class RichReporter:
         self._tasks: dict[tuple[str, str], TaskID] = {}
         self._written: dict[tuple[str, str], int] = {}
 
-    def collection_started(self, district_id: str, collection: str) -> None:
-        self._tasks[(district_id, collection)] = self._progress.add_task(
-            f"{district_id[-6:]} {collection}", total=None
-        )
+    def step_started(self, subject: str, step: str, total: int | None = None) -> None:
+        self._tasks[(subject, step)] = self._progress.add_task(f"{subject[-6:]} {step}", total=total)
 
-    def records_written(self, district_id: str, collection: str, count: int) -> None:
-        key = (district_id, collection)
+    def advanced(self, subject: str, step: str, count: int) -> None:
+        key = (subject, step)
         self._written[key] = self._written.get(key, 0) + count
         self._progress.advance(self._tasks[key], count)
 
-    def collection_finished(self, district_id: str, collection: str) -> None:
-        key = (district_id, collection)
+    def step_finished(self, subject: str, step: str) -> None:
+        key = (subject, step)
         done = self._written.get(key, 0)
         self._progress.update(self._tasks[key], total=done, completed=done)
 

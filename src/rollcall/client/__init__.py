@@ -12,7 +12,7 @@ from rollcall.client.oauth import (
     list_district_tokens,
 )
 from rollcall.client.pages import Page, PageInfo
-from rollcall.client.queries import ListQuery, SingleQuery
+from rollcall.client.queries import ListQuery, SingleQuery, v2_person
 from rollcall.client.ratelimit import Bucket, PacingPolicy, RateLimitState, pacing_delay, parse_rate_limit
 from rollcall.client.retry import NO_RETRIES, RetryPolicy
 from rollcall.client.sync_client import CleverClient
@@ -40,4 +40,5 @@ __all__ = [
     "list_district_tokens",
     "pacing_delay",
     "parse_rate_limit",
+    "v2_person",
 ]

@@ -11,8 +11,17 @@ from urllib.parse import quote
 
 from rollcall.domain.district import Course, District, Resource, School, Section, Term
 from rollcall.domain.event import EVENT_RECORD_TYPES, Event
-from rollcall.domain.user import User
-from rollcall.domain.v2 import V2Contact, V2DistrictAdmin, V2SchoolAdmin, V2Student, V2Teacher
+from rollcall.domain.user import RoleName, User
+from rollcall.domain.v2 import (
+    V2_COLLECTION_OF_ROLE,
+    V2_RECORD_OF_ROLE,
+    V2Contact,
+    V2DistrictAdmin,
+    V2Person,
+    V2SchoolAdmin,
+    V2Student,
+    V2Teacher,
+)
 from rollcall.domain.version import API_VERSIONS, ApiVersion
 from rollcall.errors import UsageError
 
@@ -417,3 +426,12 @@ def events(
 
 def event(version: ApiVersion, event_id: str) -> SingleQuery[Event]:
     return _one(version, ALL, f"/events/{_segment(event_id)}", Event)
+
+
+# ---- compositions of the endpoints above (not endpoints themselves) ------------------------------------
+
+
+def v2_person(version: ApiVersion, role: RoleName, legacy_id: str) -> SingleQuery[V2Person]:
+    """The v2.1 record one role of a person was: `/v2.1/<the role's collection>/<the role's legacy id>`."""
+    kind: type[V2Person] = V2_RECORD_OF_ROLE[role]
+    return _one(version, V2, f"/{V2_COLLECTION_OF_ROLE[role]}/{_segment(legacy_id)}", kind)

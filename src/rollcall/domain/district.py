@@ -8,6 +8,15 @@ import msgspec
 from rollcall.domain.record import JsonObject, LmsStatus, Location, Name, Record
 
 
+def primary_first(primary: str | None, others: list[str]) -> list[str]:
+    """`primary` (when given), then `others` in order, each once: a section's teachers, a role's schools."""
+    if primary is None:
+        return list(dict.fromkeys(others)) if len(others) > 1 else list(others)
+    if not others or (len(others) == 1 and others[0] == primary):  # Clever's usual shape: no dict needed
+        return [primary]
+    return list(dict.fromkeys([primary, *others]))
+
+
 class DistrictContact(Record):
     """The district's main contact (v2.1 calls this shape DistrictAdmin)."""
 
@@ -109,6 +118,11 @@ class Section(Record):
     created: str | None = None
     last_modified: str | None = None
     lms_status: LmsStatus | None = None  # v3.1
+
+    def teacher_ids(self) -> list[str]:
+        """Everyone who teaches the section, primary first and each once: `teacher`, then `teachers` in
+        order (co-teachers teach it as fully as the primary teacher)."""
+        return primary_first(self.teacher, self.teachers)
 
 
 class Resource(Record):

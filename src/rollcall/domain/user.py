@@ -12,6 +12,9 @@ from rollcall.domain.record import Credentials, JsonObject, LmsStatus, Location,
 RoleName = Literal["student", "teacher", "staff", "district_admin", "contact"]
 ROLE_NAMES: Final[tuple[RoleName, ...]] = ("student", "teacher", "staff", "district_admin", "contact")
 EMPLOYEE_ROLES: Final[frozenset[RoleName]] = frozenset({"teacher", "staff", "district_admin"})
+# The employee roles in Clever's canonical order: the roles one person may hold together (students and
+# contacts never hold a second role).
+EMPLOYEE_ORDER: Final[tuple[RoleName, ...]] = tuple(r for r in ROLE_NAMES if r in EMPLOYEE_ROLES)
 
 
 class SchoolEnrollment(Record):
@@ -160,17 +163,36 @@ class User(Record):
         """The role names held, in Clever's canonical order."""
         return self.roles.names()
 
+    def legacy_id(self, role: RoleName) -> str | None:
+        """The pre-v3 (v2.1) id of one role the user holds, or None when that role has none.
+
+        The one rule: a student keeps their id in every API version, so without a `legacy_id` a student's
+        legacy id is the user id. Every other role without a `legacy_id` has no v2.1 record at all (it was
+        created after the v3 switch): it must never be given the v3 user id, which no v2.1 path knows.
+        """
+        record: Student | Teacher | Staff | DistrictAdmin | Contact | None = getattr(self.roles, role)
+        if record is None:
+            raise ValueError(f"user {self.id} does not hold the {role} role")
+        if record.legacy_id is None and role == "student":
+            return self.id
+        return record.legacy_id
+
     def legacy_ids(self) -> dict[RoleName, str]:
-        """Each role's pre-v3 id. Students keep their id, so their legacy id is the user id."""
+        """Each held role's pre-v3 id (roles without one are left out; see `legacy_id`)."""
         found: dict[RoleName, str] = {}
         for name in self.role_names():
-            role = getattr(self.roles, name)
-            legacy = role.legacy_id
-            if legacy is None and name == "student":
-                legacy = self.id
+            legacy = self.legacy_id(name)
             if legacy is not None:
                 found[name] = legacy
         return found
+
+    def role_schools(self, role: RoleName) -> list[str]:
+        """The schools one held role is tied to (district admins and contacts have none)."""
+        record = getattr(self.roles, role)
+        if record is None:
+            raise ValueError(f"user {self.id} does not hold the {role} role")
+        schools: list[str] = getattr(record, "schools", [])
+        return list(schools)
 
     def school_ids(self) -> frozenset[str]:
         """Every school any of the user's roles is tied to."""
@@ -180,6 +202,27 @@ class User(Record):
             if role is not None:
                 found.update(role.schools)
         return frozenset(found)
+
+
+def as_role_name(text: str) -> RoleName | None:
+    """`text` as a v3 role name, or None when it is not one."""
+    for role in ROLE_NAMES:
+        if role == text:
+            return role
+    return None
+
+
+def default_login_role(user: User) -> RoleName:
+    """The role a person signs in as unless they pick another: their first employee role (in Clever's order:
+    teacher, staff, district admin), else their only role. Clever names no primary role; this is only the
+    pre-selection of a chooser, never a reason to drop the other roles."""
+    held = user.role_names()
+    for role in EMPLOYEE_ORDER:
+        if role in held:
+            return role
+    if not held:
+        raise ValueError(f"user {user.id} holds no role")
+    return held[0]
 
 
 def role_key(role_names: tuple[RoleName, ...] | list[RoleName]) -> str:

@@ -11,12 +11,24 @@ from collections.abc import Iterable
 from typing import Final, Literal
 
 from rollcall.domain.record import Credentials, JsonObject, Location, Name, Record
-from rollcall.domain.user import SchoolEnrollment, User
+from rollcall.domain.user import RoleName, SchoolEnrollment, User
 
 V2PersonType = Literal["students", "teachers", "school_admins", "district_admins", "contacts"]
 V2_PERSON_TYPES: Final[tuple[V2PersonType, ...]] = (
     "students", "teachers", "school_admins", "district_admins", "contacts",
 )  # fmt: skip
+
+# The one map between v3 role names and v2.1 person collections (v2.1 called staff "school admins").
+V2_COLLECTION_OF_ROLE: Final[dict[RoleName, V2PersonType]] = {
+    "student": "students", "teacher": "teachers", "staff": "school_admins",
+    "district_admin": "district_admins", "contact": "contacts",
+}  # fmt: skip
+ROLE_OF_V2_COLLECTION: Final[dict[V2PersonType, RoleName]] = {v: k for k, v in V2_COLLECTION_OF_ROLE.items()}
+# A role in v2.1's singular words: the `type` of v2.1 `/me` (`school_admin` for staff).
+V2_TYPE_OF_ROLE: Final[dict[RoleName, str]] = {
+    "student": "student", "teacher": "teacher", "staff": "school_admin",
+    "district_admin": "district_admin", "contact": "contact",
+}  # fmt: skip
 
 
 class AdminName(Record):
@@ -113,13 +125,19 @@ class V2Contact(Record):
 
 
 V2Person = V2Student | V2Teacher | V2SchoolAdmin | V2DistrictAdmin | V2Contact
+# The v2.1 record type each v3 role was (one role, one record, one id: the role's legacy id).
+V2_RECORD_OF_ROLE: Final[dict[RoleName, type[V2Person]]] = {
+    "student": V2Student, "teacher": V2Teacher, "staff": V2SchoolAdmin,
+    "district_admin": V2DistrictAdmin, "contact": V2Contact,
+}  # fmt: skip
 
 
 class MissingLegacyId(ValueError):
     """A non-student role has no `legacy_id`, so it has no v2.1 record to become."""
 
 
-def _legacy(user: User, role: str, legacy_id: str | None) -> str:
+def _legacy(user: User, role: RoleName) -> str:
+    legacy_id = user.legacy_id(role)
     if legacy_id is None:
         raise MissingLegacyId(f"user {user.id}: role {role} has no legacy_id")
     return legacy_id
@@ -141,7 +159,7 @@ def to_v2_records(user: User) -> list[tuple[V2PersonType, V2Person]]:
     if (student := roles.student) is not None:
         out.append(
             (
-                "students",
+                V2_COLLECTION_OF_ROLE["student"],
                 V2Student(
                     id=user.id, district=user.district, school=student.school, sis_id=student.sis_id,
                     name=user.name, schools=student.schools, student_number=student.student_number,
@@ -157,9 +175,9 @@ def to_v2_records(user: User) -> list[tuple[V2PersonType, V2Person]]:
     if (teacher := roles.teacher) is not None:
         out.append(
             (
-                "teachers",
+                V2_COLLECTION_OF_ROLE["teacher"],
                 V2Teacher(
-                    id=_legacy(user, "teacher", teacher.legacy_id), district=user.district,
+                    id=_legacy(user, "teacher"), district=user.district,
                     school=teacher.school, sis_id=teacher.sis_id, name=user.name, schools=teacher.schools,
                     teacher_number=teacher.teacher_number, state_id=teacher.state_id, email=user.email,
                     title=teacher.title, credentials=teacher.credentials, ext=teacher.ext,
@@ -170,9 +188,9 @@ def to_v2_records(user: User) -> list[tuple[V2PersonType, V2Person]]:
     if (staff := roles.staff) is not None:
         out.append(
             (
-                "school_admins",
+                V2_COLLECTION_OF_ROLE["staff"],
                 V2SchoolAdmin(
-                    id=_legacy(user, "staff", staff.legacy_id), district=user.district,
+                    id=_legacy(user, "staff"), district=user.district,
                     staff_id=staff.staff_id, name=_admin_name(user.name), schools=staff.schools,
                     email=user.email, title=staff.title, department=staff.department,
                     credentials=staff.credentials, ext=staff.ext,
@@ -182,9 +200,9 @@ def to_v2_records(user: User) -> list[tuple[V2PersonType, V2Person]]:
     if (admin := roles.district_admin) is not None:
         out.append(
             (
-                "district_admins",
+                V2_COLLECTION_OF_ROLE["district_admin"],
                 V2DistrictAdmin(
-                    id=_legacy(user, "district_admin", admin.legacy_id), district=user.district,
+                    id=_legacy(user, "district_admin"), district=user.district,
                     name=_admin_name(user.name), email=user.email, title=admin.title,
                 ),
             )
@@ -193,9 +211,9 @@ def to_v2_records(user: User) -> list[tuple[V2PersonType, V2Person]]:
         first = contact.student_relationships[0] if contact.student_relationships else None
         out.append(
             (
-                "contacts",
+                V2_COLLECTION_OF_ROLE["contact"],
                 V2Contact(
-                    id=_legacy(user, "contact", contact.legacy_id), district=user.district,
+                    id=_legacy(user, "contact"), district=user.district,
                     name=_contact_name(user.name),
                     students=[rel.student for rel in contact.student_relationships],
                     sis_id=contact.sis_id, email=user.email, phone=contact.phone,

@@ -12,8 +12,8 @@ from starlette.responses import Response
 
 from rollcall.domain.event import EVENT_RECORD_TYPES
 from rollcall.domain.user import RoleName
+from rollcall.domain.v2 import V2_COLLECTION_OF_ROLE
 from rollcall.domain.version import API_VERSIONS, ApiVersion
-from rollcall.emulator.index import V2_COLLECTION_OF_ROLE
 from rollcall.emulator.pages import page_links, parse_page_request, select_page
 from rollcall.emulator.problems import (
     ApiProblem,

@@ -17,15 +17,12 @@ from starlette.routing import BaseRoute, Route
 
 from rollcall.domain.district import School, Section
 from rollcall.domain.snapshot import DistrictSnapshot
-from rollcall.domain.user import RoleName, User
+from rollcall.domain.user import RoleName, User, as_role_name
 from rollcall.domain.v2 import MissingLegacyId, V2Person, V2PersonType, to_v2_records
 from rollcall.emulator.directory import (
     Directory,
     ScanPage,
-    as_role_name,
     find_person,
-    role_legacy_id,
-    role_schools,
     scan_page,
     search_text,
 )
@@ -107,7 +104,7 @@ def _school_link(district_id: str, snap: DistrictSnapshot, school_id: str) -> st
 
 def _roles_cell(user: User) -> str:
     return "<br>".join(
-        f"{escape(role)} <small>legacy <code>{escape(role_legacy_id(user, role))}</code></small>"
+        f"{escape(role)} <small>legacy <code>{escape(user.legacy_id(role) or 'none')}</code></small>"
         for role in user.role_names()
     )
 
@@ -234,8 +231,8 @@ def _person_detail(directory: Directory, district_id: str, any_id: str) -> Respo
         else ""
     )
     roles = [
-        f"<tr><td>{escape(role)}</td><td><code>{escape(role_legacy_id(user, role))}</code></td>"
-        f"<td>{', '.join(_school_link(district_id, snap, s) for s in role_schools(user, role))}</td></tr>"
+        f"<tr><td>{escape(role)}</td><td><code>{escape(user.legacy_id(role) or 'none')}</code></td>"
+        f"<td>{', '.join(_school_link(district_id, snap, s) for s in user.role_schools(role))}</td></tr>"
         for role in user.role_names()
     ]
     records = _v2_records(user)

@@ -1,5 +1,5 @@
 """The people an emulator serves, as the identity layer sees them: the `Directory` seam onto the emulator's
-state, who is logged in (`Login`: a user and the role they picked), and bounded page scans over a district.
+state, finding a person by any of their ids, and bounded page scans over a district.
 """
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Final, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from rollcall.domain.district import District
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import Clock
-from rollcall.domain.user import EMPLOYEE_ROLES, ROLE_NAMES, RoleName, User
+from rollcall.domain.user import RoleName, User, as_role_name
 from rollcall.emulator.tokens import TokenRegistry
 
 T = TypeVar("T")
@@ -46,71 +46,6 @@ class Directory(Protocol):
     def find_by_legacy_id(self, legacy_id: str) -> tuple[str, User, str] | None:
         """(district id, user, role name) of the role whose pre-v3 id is `legacy_id`."""
         ...
-
-
-# v3 role name → the v2.1 `type` of that role's record (v2.1 called staff "school_admin").
-V2_TYPES: Final[dict[RoleName, str]] = {
-    "student": "student",
-    "teacher": "teacher",
-    "staff": "school_admin",
-    "district_admin": "district_admin",
-    "contact": "contact",
-}
-EMPLOYEE_ORDER: Final[tuple[RoleName, ...]] = tuple(r for r in ROLE_NAMES if r in EMPLOYEE_ROLES)
-
-
-def default_login_role(user: User) -> RoleName:
-    """The role a person logs in as unless they pick another: their first employee role, else their only."""
-    held = user.role_names()
-    for role in EMPLOYEE_ORDER:
-        if role in held:
-            return role
-    if not held:
-        raise ValueError(f"user {user.id} holds no role")
-    return held[0]
-
-
-def as_role_name(text: str) -> RoleName | None:
-    """`text` as a v3 role name, or None when it is not one."""
-    for role in ROLE_NAMES:
-        if role == text:
-            return role
-    return None
-
-
-def role_legacy_id(user: User, role: RoleName) -> str:
-    """The pre-v3 id of one of the user's roles; a student (or a role without one) keeps the user id."""
-    record = getattr(user.roles, role)
-    if record is None:
-        raise ValueError(f"user {user.id} does not hold the {role} role")
-    legacy: str | None = record.legacy_id
-    return legacy if legacy is not None else user.id
-
-
-def role_schools(user: User, role: RoleName) -> list[str]:
-    """The schools one role is tied to (district admins and contacts have none)."""
-    record = getattr(user.roles, role)
-    schools: list[str] = getattr(record, "schools", [])
-    return list(schools)
-
-
-@dataclass(frozen=True, slots=True)
-class Login:
-    """A person signed in through SSO: the user and the one role they picked for this session."""
-
-    district_id: str
-    user: User
-    role: RoleName
-
-    @property
-    def legacy_id(self) -> str:
-        """The pre-v3 id of the login role (v2.1's id for this person)."""
-        return role_legacy_id(self.user, self.role)
-
-    @property
-    def v2_type(self) -> str:
-        """The login role in v2.1 words (`school_admin` for staff)."""
-        return V2_TYPES[self.role]
 
 
 def find_person(directory: Directory, any_id: str) -> tuple[str, User, RoleName | None] | None:

@@ -14,7 +14,7 @@ import time
 
 import msgspec
 
-from rollcall.emulator.directory import Login
+from rollcall.domain.acting_as import ActingAs
 from rollcall.errors import Unauthorized
 
 ISSUER = "https://clever.com"
@@ -83,9 +83,9 @@ def decode_id_token(
     return claims
 
 
-def id_token_claims(login: Login, *, client_id: str, issued_at: int, nonce: str | None = None) -> Claims:
+def id_token_claims(login: ActingAs, *, client_id: str, issued_at: int, nonce: str | None = None) -> Claims:
     """Clever's id_token claims for a login (clever-api.md §6.2): `sub` is the v3 id, `user_id` the legacy id
-    of the login role, `user_type` the login role in v3 words."""
+    of the login role (null when that role has no v2.1 record), `user_type` the login role in v3 words."""
     user = login.user
     claims: Claims = {
         "iss": ISSUER,

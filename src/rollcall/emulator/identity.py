@@ -1,5 +1,6 @@
 """Who a bearer token belongs to, as Clever answers it: `/me` (v2.1 and v3.x shapes) and OIDC `/userinfo`
-(clever-api.md §6.3). The shapes are pure functions of a `Login`; the routes only resolve the token.
+(clever-api.md §6.3). The shapes are pure functions of who signed in, acting as which role (`ActingAs`); the
+routes only resolve the token.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from rollcall.domain.acting_as import ActingAs
 from rollcall.domain.district import District
 from rollcall.domain.paging import Link
-from rollcall.emulator.directory import Directory, Login, as_role_name, default_login_role, role_schools
+from rollcall.domain.user import as_role_name, default_login_role
+from rollcall.emulator.directory import Directory
 from rollcall.emulator.tokens import Grant, TokenRegistry
 
 JSON_TYPE: Final = "application/json; charset=utf-8"
@@ -67,7 +70,7 @@ class UserInfo(msgspec.Struct):
     """OIDC `/userinfo`: only the role of the current login (clever-api.md §6.3)."""
 
     sub: str
-    user_id: str
+    user_id: str | None  # the login role's legacy id; null for a role with no v2.1 record
     multi_role_user_id: str
     user_type: str
     district_id: str
@@ -85,7 +88,7 @@ class ErrorBody(msgspec.Struct):
     message: str
 
 
-def me_v3(login: Login, version: ApiVersion, data_type: MeDataType = "role") -> MeResponse:
+def me_v3(login: ActingAs, version: ApiVersion, data_type: MeDataType = "role") -> MeResponse:
     """v3.x `/me`: top-level `user`, `data.type` the login role (or `user`), canonical link to the v3 user."""
     user_id = login.user.id
     return MeResponse(
@@ -101,9 +104,12 @@ def me_v3(login: Login, version: ApiVersion, data_type: MeDataType = "role") -> 
     )
 
 
-def me_v2(login: Login) -> MeResponse:
-    """v2.1 `/me`: the login role in v2.1 words at both levels and that role's legacy id."""
+def me_v2(login: ActingAs) -> MeResponse | None:
+    """v2.1 `/me`: the login role in v2.1 words at both levels and that role's legacy id; None when the role
+    has no v2.1 record (a role without a legacy id is invisible to v2.1)."""
     legacy_id = login.legacy_id
+    if legacy_id is None:
+        return None
     return MeResponse(
         type=login.v2_type,
         data=MeData(id=legacy_id, district=login.district_id, type=login.v2_type),
@@ -124,7 +130,7 @@ def me_district(district: District, version: ApiVersion) -> DistrictMeResponse:
     )
 
 
-def userinfo(login: Login) -> UserInfo:
+def userinfo(login: ActingAs) -> UserInfo:
     """OIDC `/userinfo` of a login: ids of the login role, its schools, the person's name and email."""
     user = login.user
     name = user.name
@@ -137,7 +143,7 @@ def userinfo(login: Login) -> UserInfo:
         district=login.district_id,
         email=user.email,
         name=UserInfoName(first=name.first, last=name.last, middle=name.middle),
-        schools=role_schools(user, login.role),
+        schools=login.schools,
         given_name=name.first,
         family_name=name.last,
         email_verified=False,
@@ -177,19 +183,19 @@ def resolve_grant(request: Request, tokens: TokenRegistry) -> Grant | Response:
     return grant
 
 
-def login_of(grant: Grant, directory: Directory) -> Login | None:
+def login_of(grant: Grant, directory: Directory) -> ActingAs | None:
     """The login an SSO grant stands for, or None when the user is gone (district tokens have none)."""
     if grant.kind != "sso" or grant.user_id is None:
         return None
     found = directory.find_user(grant.user_id)
     if found is None:
         return None
-    district_id, user = found
+    _, user = found
     role = as_role_name(grant.login_role or "")
     if role is None or role not in user.role_names():
         # The person lost the role they logged in with: the token outlives roster changes, so fall back.
         role = default_login_role(user)
-    return Login(district_id=district_id, user=user, role=role)
+    return ActingAs(user=user, role=role)
 
 
 def me_routes(
@@ -213,7 +219,13 @@ def me_routes(
             login = login_of(grant, directory)
             if login is None:
                 return unauthorized("The token's user no longer exists")
-            return json_response(me_v2(login) if version == "v2.1" else me_v3(login, version, data_type))
+            if version != "v2.1":
+                return json_response(me_v3(login, version, data_type))
+            v2 = me_v2(login)
+            if v2 is None:
+                message = f"the {login.role} role of user {login.user.id} has no v2.1 record (no legacy_id)"
+                return json_response(ErrorBody(message), status=404)
+            return json_response(v2)
 
         return me
 

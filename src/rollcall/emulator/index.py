@@ -16,14 +16,8 @@ from typing import Final
 from rollcall.domain.district import Section
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import RoleName, User
-from rollcall.domain.v2 import V2_PERSON_TYPES, V2Person, V2PersonType, to_v2_records
+from rollcall.domain.v2 import V2_COLLECTION_OF_ROLE, V2_PERSON_TYPES, V2Person, V2PersonType, to_v2_records
 
-# The v2.1 person collection of each v3 role, and back.
-V2_COLLECTION_OF_ROLE: Final[dict[RoleName, V2PersonType]] = {
-    "student": "students", "teacher": "teachers", "staff": "school_admins",
-    "district_admin": "district_admins", "contact": "contacts",
-}  # fmt: skip
-ROLE_OF_V2_COLLECTION: Final[dict[V2PersonType, RoleName]] = {v: k for k, v in V2_COLLECTION_OF_ROLE.items()}
 SCHOOL_ROLES: Final[tuple[RoleName, ...]] = ("student", "teacher", "staff")
 EMPTY: Final[list[str]] = []
 
@@ -80,50 +74,46 @@ class DistrictIndex:
         # `Roles.names()`/`User.legacy_ids()`, and per-school lists come from defaultdicts.
         users = snapshot.users
         by_role = self.users_by_role
-        legacy_of = self.legacy_of
-        v2_user_of = self.v2_user_of
+        note_legacy = self._note_legacy
         school_users: defaultdict[str, dict[RoleName, list[str]]] = defaultdict(_role_lists)
         school_primary: defaultdict[str, dict[RoleName, list[str]]] = defaultdict(_role_lists)
         student_contacts: defaultdict[str, list[str]] = defaultdict(list)
         for user_id in self.user_ids:
-            roles = users[user_id].roles
+            user = users[user_id]
+            roles = user.roles
             if (student := roles.student) is not None:
                 by_role["student"].append(user_id)
                 self._add_school_member(
                     school_users, school_primary, "student", user_id, student.school, student.schools
                 )
-                legacy = student.legacy_id or user_id
-                v2_user_of["students"][legacy] = user_id
-                legacy_of["student"][user_id] = legacy
+                note_legacy("student", user.legacy_id("student"), user_id)
             if (teacher := roles.teacher) is not None:
                 by_role["teacher"].append(user_id)
                 self._add_school_member(
                     school_users, school_primary, "teacher", user_id, teacher.school, teacher.schools
                 )
-                if teacher.legacy_id is not None:
-                    v2_user_of["teachers"][teacher.legacy_id] = user_id
-                    legacy_of["teacher"][user_id] = teacher.legacy_id
+                note_legacy("teacher", teacher.legacy_id, user_id)
             if (staff := roles.staff) is not None:
                 by_role["staff"].append(user_id)
                 self._add_school_member(school_users, school_primary, "staff", user_id, None, staff.schools)
-                if staff.legacy_id is not None:
-                    v2_user_of["school_admins"][staff.legacy_id] = user_id
-                    legacy_of["staff"][user_id] = staff.legacy_id
+                note_legacy("staff", staff.legacy_id, user_id)
             if (admin := roles.district_admin) is not None:
                 by_role["district_admin"].append(user_id)
-                if admin.legacy_id is not None:
-                    v2_user_of["district_admins"][admin.legacy_id] = user_id
-                    legacy_of["district_admin"][user_id] = admin.legacy_id
+                note_legacy("district_admin", admin.legacy_id, user_id)
             if (contact := roles.contact) is not None:
                 by_role["contact"].append(user_id)
                 for relationship in contact.student_relationships:
                     student_contacts[relationship.student].append(user_id)
-                if contact.legacy_id is not None:
-                    v2_user_of["contacts"][contact.legacy_id] = user_id
-                    legacy_of["contact"][user_id] = contact.legacy_id
+                note_legacy("contact", contact.legacy_id, user_id)
         self.school_users = dict(school_users)
         self.school_primary = dict(school_primary)
         self.student_contacts = dict(student_contacts)
+
+    def _note_legacy(self, role: RoleName, legacy_id: str | None, user_id: str) -> None:
+        """Index one role's v2.1 id both ways (a role without one has no v2.1 record)."""
+        if legacy_id is not None:
+            self.v2_user_of[V2_COLLECTION_OF_ROLE[role]][legacy_id] = user_id
+            self.legacy_of[role][user_id] = legacy_id
 
     @staticmethod
     def _add_school_member(
@@ -190,10 +180,8 @@ class DistrictIndex:
                 term_sections[section.term_id].append(section_id)
             if section.course is not None:
                 course_sections[section.course].append(section_id)
-            for user_id in section.teachers:
+            for user_id in section.teacher_ids():
                 user_sections[user_id].append(section_id)
-            if section.teacher is not None and section.teacher not in section.teachers:
-                user_sections[section.teacher].append(section_id)
             for user_id in section.students:
                 user_sections[user_id].append(section_id)
         return dict(user_sections), dict(school_sections), dict(term_sections), dict(course_sections)
@@ -221,9 +209,7 @@ class DistrictIndex:
         """Ascending ids of a section's teachers and/or students."""
         found: set[str] = set()
         if "teacher" in roles:
-            found.update(section.teachers)
-            if section.teacher is not None:
-                found.add(section.teacher)
+            found.update(section.teacher_ids())
         if "student" in roles:
             found.update(section.students)
         return sorted(found)
@@ -283,7 +269,7 @@ class DistrictIndex:
             return _sorted_unique(
                 student
                 for section in taught
-                if user_id in section.teachers or section.teacher == user_id
+                if user_id in section.teacher_ids()
                 for student in section.students
             )
 
@@ -299,7 +285,7 @@ class DistrictIndex:
                 teacher
                 for section in attended
                 if user_id in section.students
-                for teacher in (*section.teachers, *([section.teacher] if section.teacher else []))
+                for teacher in section.teacher_ids()
             )
 
         return self.cached(("student_teachers", user_id), compute)

@@ -18,18 +18,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from rollcall.domain.acting_as import ActingAs
 from rollcall.domain.ids import is_object_id, object_id_time
 from rollcall.domain.paging import Link
 from rollcall.domain.timestamps import Clock, format_timestamp
-from rollcall.domain.user import User
-from rollcall.emulator.directory import (
-    Directory,
-    Login,
-    as_role_name,
-    default_login_role,
-    scan_page,
-    search_text,
-)
+from rollcall.domain.user import User, as_role_name, default_login_role
+from rollcall.emulator.directory import Directory, scan_page, search_text
 from rollcall.emulator.id_token import encode_id_token, id_token_claims
 from rollcall.emulator.identity import ApiVersion, MeDataType, json_response, me_routes, resolve_grant
 from rollcall.emulator.oauth_pages import AuthorizeRequest, error_page, login_page
@@ -246,7 +240,11 @@ def oauth_routes(directory: Directory, tokens: TokenRegistry, clock: Clock) -> l
         role = as_role_name(pending.login_role)
         if found is None or role is None:
             return _oauth_error(400, "invalid_grant", "Invalid grant: the user no longer exists")
-        login = Login(district_id=found[0], user=found[1], role=role)
+        if role not in found[1].role_names():
+            return _oauth_error(
+                400, "invalid_grant", f"Invalid grant: the user no longer holds the {role} role"
+            )
+        login = ActingAs(user=found[1], role=role)
         access_token = tokens.mint_sso_token(login.district_id, login.user.id, login.role)
         claims = id_token_claims(login, client_id=tokens.client_id, issued_at=int(now), nonce=pending.nonce)
         return json_response(

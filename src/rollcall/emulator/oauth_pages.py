@@ -10,8 +10,8 @@ from html import escape
 from typing import Final
 from urllib.parse import urlencode
 
-from rollcall.domain.user import ROLE_NAMES, User
-from rollcall.emulator.directory import ScanPage, default_login_role, role_legacy_id
+from rollcall.domain.user import ROLE_NAMES, User, default_login_role
+from rollcall.emulator.directory import ScanPage
 
 _STYLE: Final = """
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 1.5rem;
@@ -84,7 +84,7 @@ class AuthorizeRequest:
 
 def _roles_text(user: User) -> str:
     return ", ".join(
-        f"{escape(role)} <small>(v2 id <code>{escape(role_legacy_id(user, role))}</code>)</small>"
+        f"{escape(role)} <small>(v2 id <code>{escape(user.legacy_id(role) or 'none')}</code>)</small>"
         for role in user.role_names()
     )
 

@@ -14,7 +14,8 @@ from typing import TypeVar
 from rollcall.domain.district import Section
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import RoleName, User
-from rollcall.emulator.index import V2_COLLECTION_OF_ROLE, DistrictIndex
+from rollcall.domain.v2 import V2_COLLECTION_OF_ROLE
+from rollcall.emulator.index import DistrictIndex
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -122,7 +123,7 @@ class _IndexPatch:
             self._edit(w.own(term_sections, section.term_id, []), sid, sign)
         if section.course is not None:
             self._edit(w.own(course_sections, section.course, []), sid, sign)
-        members = {*section.teachers, *section.students, *([section.teacher] if section.teacher else [])}
+        members = {*section.teacher_ids(), *section.students}
         for user_id in members:
             self._edit(w.own(user_sections, user_id, []), sid, sign)
 

@@ -225,11 +225,7 @@ def _v2_teacher_sections(index: DistrictIndex, v2_id: str, filters: Filters) -> 
     sections = index.snapshot.sections
     return index.cached(
         ("v2_teacher_sections", user_id),
-        lambda: [
-            s
-            for s in index.user_sections.get(user_id, EMPTY)
-            if user_id in sections[s].teachers or sections[s].teacher == user_id
-        ],
+        lambda: [s for s in index.user_sections.get(user_id, EMPTY) if user_id in sections[s].teacher_ids()],
     )
 
 

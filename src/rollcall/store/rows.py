@@ -12,7 +12,7 @@ from typing import Final, TypeVar
 
 import msgspec
 
-from rollcall.domain.district import Course, District, School, Section, Term
+from rollcall.domain.district import Course, District, School, Section, Term, primary_first
 from rollcall.domain.user import User
 
 Value = str | int | None
@@ -86,20 +86,6 @@ def course_rows(courses: Sequence[Course], run_id: str) -> Rows:
     return Rows("courses", COURSE_COLUMNS, rows)
 
 
-def _primary_first(primary: str | None, others: list[str]) -> list[str]:
-    """`primary` (when given), then `others` in order, each once."""
-    if primary is None:
-        return list(dict.fromkeys(others)) if len(others) > 1 else list(others)
-    if not others or (len(others) == 1 and others[0] == primary):  # Clever's usual shape: no dict needed
-        return [primary]
-    return list(dict.fromkeys([primary, *others]))
-
-
-def section_teacher_ids(section: Section) -> list[str]:
-    """The section's teachers, primary first and each once: `teacher`, then `teachers` in order."""
-    return _primary_first(section.teacher, section.teachers)
-
-
 def section_rows(sections: Sequence[Section], run_id: str) -> tuple[Rows, Rows, Rows]:
     """Rows for sections, section_teachers (position 0 = primary) and section_students."""
     records: list[Row] = []
@@ -111,7 +97,7 @@ def section_rows(sections: Sequence[Section], run_id: str) -> tuple[Rows, Rows, 
     add_students = students.extend
     for s in sections:
         section_id, district = s.id, s.district
-        teacher_ids = _primary_first(s.teacher, s.teachers)
+        teacher_ids = primary_first(s.teacher, s.teachers)
         primary = teacher_ids[0] if teacher_ids else None
         add_record(
             (section_id, district, s.school, s.sis_id, s.name, s.term_id, s.course, primary, encode(s),
@@ -154,15 +140,25 @@ def user_rows(users: Sequence[User], run_id: str) -> tuple[Rows, Rows, Rows, Row
         student = held.student
         if student is not None:
             school = student.school
-            # A student keeps their id across API versions, so without a legacy id it is the user id.
-            legacy_id = user_id if student.legacy_id is None else student.legacy_id
-            add_role((user_id, "student", district, legacy_id, student.sis_id, None, None, school, None))
+            add_role(
+                (
+                    user_id,
+                    "student",
+                    district,
+                    u.legacy_id("student"),
+                    student.sis_id,
+                    None,
+                    None,
+                    school,
+                    None,
+                )
+            )
             ids = student.schools
             if len(ids) == 1 and ids[0] == school:  # the usual shape: one tuple, no dict, no zip
                 add_school((user_id, "student", school, district))
             else:
                 add_schools(
-                    zip(repeat(user_id), repeat("student"), _primary_first(school, ids), repeat(district))
+                    zip(repeat(user_id), repeat("student"), primary_first(school, ids), repeat(district))
                 )
         teacher = held.teacher
         if teacher is not None:
@@ -176,7 +172,7 @@ def user_rows(users: Sequence[User], run_id: str) -> tuple[Rows, Rows, Rows, Row
                 add_school((user_id, "teacher", school, district))
             else:
                 add_schools(
-                    zip(repeat(user_id), repeat("teacher"), _primary_first(school, ids), repeat(district))
+                    zip(repeat(user_id), repeat("teacher"), primary_first(school, ids), repeat(district))
                 )
         staff = held.staff
         if staff is not None:
@@ -185,7 +181,7 @@ def user_rows(users: Sequence[User], run_id: str) -> tuple[Rows, Rows, Rows, Row
                  encode(staff.roles))
             )  # fmt: skip
             add_schools(
-                zip(repeat(user_id), repeat("staff"), _primary_first(None, staff.schools), repeat(district))
+                zip(repeat(user_id), repeat("staff"), primary_first(None, staff.schools), repeat(district))
             )
         admin = held.district_admin
         if admin is not None:

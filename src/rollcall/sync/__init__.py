@@ -11,13 +11,10 @@ covers it, so a sync killed at any instant and run again ends with the rows an u
 
 from rollcall.sync.engine import apply_plan, new_run_id, plan_district, sync_district
 from rollcall.sync.plan import FULL_COLLECTIONS, SyncFacts, SyncMode, SyncPlan, plan_sync
-from rollcall.sync.progress import ProgressReporter, SilentReporter
 from rollcall.sync.summary import SyncSummary
 
 __all__ = [
     "FULL_COLLECTIONS",
-    "ProgressReporter",
-    "SilentReporter",
     "SyncFacts",
     "SyncMode",
     "SyncPlan",

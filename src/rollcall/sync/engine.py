@@ -13,13 +13,14 @@ import msgspec
 import structlog
 
 from rollcall.client import CleverClient
+from rollcall.domain.progress import ProgressReporter, SilentReporter
+from rollcall.domain.report import stale_reason
 from rollcall.domain.timestamps import Clock, SystemClock
 from rollcall.errors import NotFound, SyncError, UsageError
 from rollcall.store import Checkpoint, ResumePoint, Store
 from rollcall.sync.full import run_full
 from rollcall.sync.incremental import run_incremental
-from rollcall.sync.plan import SyncFacts, SyncMode, SyncPlan, plan_sync, wants_cursor_check
-from rollcall.sync.progress import ProgressReporter, SilentReporter
+from rollcall.sync.plan import SyncFacts, SyncMode, SyncPlan, plan_sync, store_basis, wants_cursor_check
 from rollcall.sync.summary import SyncSummary
 
 log = structlog.get_logger("rollcall.sync")
@@ -90,12 +91,10 @@ def plan_district(
 
 
 def _check_fresh(plan: SyncPlan, store: Store) -> None:
-    checkpoint, resume = read_store(store, plan.district_id, plan.api_version)
-    if (checkpoint, resume) != (plan.checkpoint, plan.resume):
-        raise SyncError(
-            f"the plan for district {plan.district_id} is stale: its checkpoint moved in {store.where} since "
-            "the plan was made (another sync ran?); plan again"
-        )
+    current = store_basis(*read_store(store, plan.district_id, plan.api_version))
+    stale = stale_reason(f"sync of district {plan.district_id}", plan.basis, current, where=store.where)
+    if stale is not None:
+        raise SyncError(f"{stale} (its checkpoint moved: did another sync run?)")
 
 
 def apply_plan(

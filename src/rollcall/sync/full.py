@@ -12,13 +12,13 @@ from typing import Final, TypeVar
 import structlog
 
 from rollcall.client import CleverClient, Page, PageInfo
+from rollcall.domain.progress import ProgressReporter
 from rollcall.domain.timestamps import Clock, format_timestamp
 from rollcall.domain.version import parse_api_version
 from rollcall.store import Batch, Checkpoint, ResumePoint, Store
 from rollcall.sync.collections import COLLECTIONS, Collection
 from rollcall.sync.plan import FULL_COLLECTIONS, SWEEP, SyncPlan
 from rollcall.sync.prefetch import prefetched
-from rollcall.sync.progress import ProgressReporter
 
 log = structlog.get_logger("rollcall.sync")
 
@@ -83,7 +83,7 @@ def run_full(
         resume_url = None
         if plan.resume is not None and plan.resuming and plan.resume.collection == name:
             resume_url = plan.resume.resume_url
-        reporter.collection_started(district, name)
+        reporter.step_started(district, name)
         written = result.written.setdefault(name, 0)
         pages = client.iter_pages(collection.query(version), resume_url=resume_url)
         for batch, info in prefetched(_batches(pages, collection, plan.run_id), PREFETCH_PAGES):
@@ -94,14 +94,14 @@ def run_full(
                 tx.save_resume_point(point(name, info.next_url) if more else point(_following(name), None))
             written += count
             result.written[name] = written
-            reporter.records_written(district, name, count)
+            reporter.advanced(district, name, count)
             log.info(
                 "sync.page_written", district=district, collection=name, records=count,
                 last_id=info.last_id, write_ms=round((time.perf_counter() - started) * 1000, 1),
             )  # fmt: skip
-        reporter.collection_finished(district, name)
+        reporter.step_finished(district, name)
     at = format_timestamp(clock.now())
-    reporter.collection_started(district, INDEXES)
+    reporter.step_started(district, INDEXES)
     started = time.perf_counter()
     with store.transaction() as tx:
         built = tx.ensure_indexes()
@@ -114,7 +114,7 @@ def run_full(
         )  # fmt: skip
         tx.finish_run(plan.run_id, at=at, counts=result.written)
         tx.clear_resume_point(district, plan.api_version)
-    reporter.collection_finished(district, INDEXES)
+    reporter.step_finished(district, INDEXES)
     if built:
         seconds = round(time.perf_counter() - started, 2)
         log.info("sync.indexes_built", district=district, indexes=len(built), seconds=seconds)

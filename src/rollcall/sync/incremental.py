@@ -8,12 +8,12 @@ import msgspec
 import structlog
 
 from rollcall.client import CleverClient
+from rollcall.domain.progress import ProgressReporter
 from rollcall.domain.timestamps import Clock, format_timestamp
 from rollcall.store import Checkpoint, Store
 from rollcall.sync.events import apply_operations, operations
 from rollcall.sync.plan import EVENTS, SyncPlan
 from rollcall.sync.prefetch import prefetched
-from rollcall.sync.progress import ProgressReporter
 
 log = structlog.get_logger("rollcall.sync")
 
@@ -40,7 +40,7 @@ def run_incremental(
             plan.run_id, district_id=district, kind="incremental", api_version=plan.api_version,
             at=format_timestamp(clock.now()),
         )  # fmt: skip
-    reporter.collection_started(district, EVENTS)
+    reporter.step_started(district, EVENTS)
     pages = client.iter_event_pages(starting_after=plan.start_event_id)
     for events, info in prefetched(pages):
         if not events:
@@ -56,9 +56,9 @@ def run_incremental(
         result.events += len(events)
         for name, count in counts.items():
             result.written[name] = result.written.get(name, 0) + count
-        reporter.records_written(district, EVENTS, len(events))
+        reporter.advanced(district, EVENTS, len(events))
         log.info("sync.events_applied", district=district, events=len(events), last_id=info.last_id)
-    reporter.collection_finished(district, EVENTS)
+    reporter.step_finished(district, EVENTS)
     at = format_timestamp(clock.now())
     with store.transaction() as tx:
         # The save time moves even without events: it dates the last look at the feed (plan.cursor_expiry).

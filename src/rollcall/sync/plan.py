@@ -10,6 +10,7 @@ import msgspec
 
 from rollcall.domain.event import RETENTION_DAYS
 from rollcall.domain.ids import is_object_id, object_id_time
+from rollcall.domain.report import ReportStruct, fingerprint
 from rollcall.domain.timestamps import format_timestamp, parse_timestamp
 from rollcall.store import Checkpoint, ResumePoint, RunKind
 
@@ -37,7 +38,7 @@ class SyncFacts(msgspec.Struct, kw_only=True, frozen=True):
     cursor_found: bool | None = None
 
 
-class SyncPlan(msgspec.Struct, kw_only=True, frozen=True):
+class SyncPlan(ReportStruct, kw_only=True, frozen=True):
     """One district's sync, decided before anything is written. `start_event_id` is the events cursor: for
     an incremental sync the event to apply after, for a full sync the newest event before it began (saved
     as the checkpoint when it finishes). `collections` are what is left to pull, in order."""
@@ -61,16 +62,13 @@ class SyncPlan(msgspec.Struct, kw_only=True, frozen=True):
         """True when this plan continues an interrupted full sync (same run id)."""
         return self.resume is not None and self.resume.run_id == self.run_id
 
-    def to_builtins(self) -> dict[str, object]:
-        """The plan as JSON-ready values."""
-        values = msgspec.to_builtins(self)
-        assert isinstance(values, dict)
-        values["resuming"] = self.resuming
-        return values
+    @property
+    def basis(self) -> str:
+        """The fingerprint of the store state the plan was made from (checkpoint and unfinished run)."""
+        return store_basis(self.checkpoint, self.resume)
 
-    def to_json(self) -> str:
-        """The plan as one JSON object."""
-        return msgspec.json.encode(self.to_builtins()).decode()
+    def derived(self) -> dict[str, object]:
+        return {"resuming": self.resuming}
 
     def render_text(self) -> str:
         """A few lines for a person."""
@@ -96,6 +94,11 @@ class SyncPlan(msgspec.Struct, kw_only=True, frozen=True):
             )
         lines.append(f"  newest event: {self.latest_event_id or '(none)'}")
         return "\n".join(lines)
+
+
+def store_basis(checkpoint: Checkpoint | None, resume: ResumePoint | None) -> str:
+    """What a sync plan depends on in the store, as a fingerprint: apply refuses a plan whose basis moved."""
+    return fingerprint((checkpoint, resume))
 
 
 def event_age(event_id: str, now: dt.datetime) -> dt.timedelta:

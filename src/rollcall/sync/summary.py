@@ -3,12 +3,11 @@ the checkpoint it saved, how long it took), for people (`render_text`) and machi
 
 from __future__ import annotations
 
-import msgspec
-
+from rollcall.domain.report import ReportStruct
 from rollcall.store import RunKind
 
 
-class SyncSummary(msgspec.Struct, kw_only=True, frozen=True):
+class SyncSummary(ReportStruct, kw_only=True, frozen=True):
     """The outcome of one district's sync. `written` counts records per collection (and `<collection>.deleted`
     for events that deleted one); `swept` counts records a full sync soft-deleted because they vanished;
     `rows` holds the district's live rows per table afterwards."""
@@ -31,14 +30,8 @@ class SyncSummary(msgspec.Struct, kw_only=True, frozen=True):
     def records_written(self) -> int:
         return sum(count for name, count in self.written.items() if not name.endswith(".deleted"))
 
-    def to_builtins(self) -> dict[str, object]:
-        values = msgspec.to_builtins(self)
-        assert isinstance(values, dict)
-        values["records_written"] = self.records_written
-        return values
-
-    def to_json(self) -> str:
-        return msgspec.json.encode(self.to_builtins()).decode()
+    def derived(self) -> dict[str, object]:
+        return {"records_written": self.records_written}
 
     def render_text(self) -> str:
         rate = self.records_written / self.seconds if self.seconds > 0 else 0.0
