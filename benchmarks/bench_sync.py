@@ -52,8 +52,8 @@ def phase_limit(url: str, token: str, page_size: int) -> dict[str, object]:
     """Fetch and decode every page of every collection a full sync pulls; write nothing."""
     from rollcall.client import CleverClient
     from rollcall.sync import FULL_COLLECTIONS
-    from rollcall.sync.collections import COLLECTIONS
     from rollcall.sync.prefetch import prefetched
+    from rollcall.sync.synced_collections import COLLECTIONS
 
     records: dict[str, int] = {}
     started = time.perf_counter()

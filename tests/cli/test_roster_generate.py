@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from rollcall.cli.app import app
 from rollcall.cli.roster_generate import PROGRESS_FROM_STUDENTS, parse_seed
-from rollcall.roster.generator import HEADERS, generate_roster
+from rollcall.roster.generator.writer import HEADERS, generate_roster
 from tests.cli.run import run_rollcall
 
 

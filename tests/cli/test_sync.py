@@ -93,13 +93,19 @@ def test_a_dry_run_on_a_synced_store_changes_nothing(served: Served, tmp_path: P
     db = f"sqlite:///{tmp_path}/r.db"
     assert run_rollcall(*served.args(db)).returncode == 0
     with Store.open(db) as store:
-        before = (store.checkpoint(served.district_id, "v3.1"), store.table_fingerprint(served.district_id))
+        before = (
+            store.find_checkpoint(served.district_id, "v3.1"),
+            store.table_fingerprint(served.district_id),
+        )
     served.emu.apply_roster(change_roster(served.emu.state.snapshot(served.district_id)).snapshot)
     result = run_rollcall(*served.args(db, "--dry-run", "--incremental"))
     assert result.returncode == 0, result.stderr
     assert "incremental" in result.stdout
     with Store.open(db) as store:
-        after = (store.checkpoint(served.district_id, "v3.1"), store.table_fingerprint(served.district_id))
+        after = (
+            store.find_checkpoint(served.district_id, "v3.1"),
+            store.table_fingerprint(served.district_id),
+        )
     assert after == before
 
 
@@ -149,8 +155,8 @@ def _started(db: str, district_id: str) -> bool:
     try:
         with Store.open(db, migrate=False) as store:
             return (
-                store.resume_point(district_id, "v3.1") is not None
-                or store.checkpoint(district_id, "v3.1") is not None
+                store.find_resume_point(district_id, "v3.1") is not None
+                or store.find_checkpoint(district_id, "v3.1") is not None
             )
     except Exception:
         return False
@@ -218,8 +224,8 @@ def test_a_sync_killed_at_random_instants_ends_with_the_rows_of_a_clean_run(
             f"seed {seed}"
         )
         with Store.open(killed) as store, Store.open(clean) as reference:
-            assert store.resume_point(served.district_id, "v3.1") is None
-            mine, theirs = (s.checkpoint(served.district_id, "v3.1") for s in (store, reference))
+            assert store.find_resume_point(served.district_id, "v3.1") is None
+            mine, theirs = (s.find_checkpoint(served.district_id, "v3.1") for s in (store, reference))
             assert mine is not None
             assert theirs is not None
             assert mine.last_event_id == theirs.last_event_id
@@ -245,7 +251,7 @@ def test_all_districts_syncs_every_connected_district_into_one_store(tmp_path: P
                 for district_id in (first, second):
                     users = len(emu.state.snapshot(district_id).users)
                     assert store.counts(district_id)["users"] == users
-                    assert store.checkpoint(district_id, "v3.1") is not None
+                    assert store.find_checkpoint(district_id, "v3.1") is not None
             only = run_rollcall(*args(tokens.client_secret, db), "--district", second, "--dry-run")
             assert [d["plan"]["district_id"] for d in json.loads(only.stdout)["districts"]] == [second]
             refused = run_rollcall(*args("not-the-secret", f"sqlite:///{tmp_path}/other.db"))

@@ -10,7 +10,7 @@ import pytest
 from rollcall.domain.ids import object_id_time
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.roster import generate_roster, load_roster
-from rollcall.roster.identity import T0_UNIX, T1_UNIX
+from rollcall.roster.record_ids import T0_UNIX, T1_UNIX
 
 
 @pytest.fixture(scope="module")

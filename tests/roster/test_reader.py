@@ -8,7 +8,7 @@ import msgspec
 from rollcall.domain.ids import IdFactory, is_object_id
 from rollcall.domain.v2 import split_into_v2
 from rollcall.roster import load_roster, read_roster
-from rollcall.roster.identity import T0_UNIX
+from rollcall.roster.record_ids import T0_UNIX
 from tests.roster.rosters import FIXTURES, user_by_sis
 
 LINCOLN = FIXTURES / "lincoln"

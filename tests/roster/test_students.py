@@ -4,7 +4,7 @@ from pathlib import Path
 
 from rollcall.domain.ids import object_id_time
 from rollcall.roster import load_roster, read_roster
-from rollcall.roster.identity import T0_UNIX, T1_UNIX
+from rollcall.roster.record_ids import T0_UNIX, T1_UNIX
 from tests.roster.rosters import user_by_sis, users_with_role, write_roster
 
 HEADER = (

@@ -23,11 +23,11 @@ def point(**changes: object) -> ResumePoint:
 
 
 def test_a_resume_point_reads_back_per_district_and_version(store: Store) -> None:
-    assert store.resume_point(DISTRICT, "v3.1") is None
+    assert store.find_resume_point(DISTRICT, "v3.1") is None
     with store.transaction() as tx:
         tx.save_resume_point(point())
-    assert store.resume_point(DISTRICT, "v3.1") == point()
-    assert store.resume_point(DISTRICT, "v3.0") is None
+    assert store.find_resume_point(DISTRICT, "v3.1") == point()
+    assert store.find_resume_point(DISTRICT, "v3.0") is None
 
 
 def test_saving_again_moves_the_one_resume_point(store: Store) -> None:
@@ -35,7 +35,7 @@ def test_saving_again_moves_the_one_resume_point(store: Store) -> None:
         tx.save_resume_point(point())
     with store.transaction() as tx:
         tx.save_resume_point(point(collection="sections", resume_url=None))
-    assert store.resume_point(DISTRICT, "v3.1") == point(collection="sections", resume_url=None)
+    assert store.find_resume_point(DISTRICT, "v3.1") == point(collection="sections", resume_url=None)
 
 
 def test_a_resume_point_commits_or_rolls_back_with_its_page(store: Store) -> None:
@@ -50,7 +50,7 @@ def test_a_resume_point_commits_or_rolls_back_with_its_page(store: Store) -> Non
 
     with pytest.raises(Killed):
         killed_page()
-    assert store.resume_point(DISTRICT, "v3.1") is None
+    assert store.find_resume_point(DISTRICT, "v3.1") is None
     assert store.find_user(student().id) is None
 
 
@@ -60,7 +60,7 @@ def test_clearing_reports_whether_there_was_one(store: Store) -> None:
     with store.transaction() as tx:
         assert tx.clear_resume_point(DISTRICT, "v3.1") is True
         assert tx.clear_resume_point(DISTRICT, "v3.1") is False
-    assert store.resume_point(DISTRICT, "v3.1") is None
+    assert store.find_resume_point(DISTRICT, "v3.1") is None
 
 
 def test_purging_the_district_forgets_its_resume_point(store: Store) -> None:
@@ -69,4 +69,4 @@ def test_purging_the_district_forgets_its_resume_point(store: Store) -> None:
     with store.transaction() as tx:
         removed = tx.purge_district(DISTRICT)
     assert removed["sync_resume_points"] == 1
-    assert store.resume_point(DISTRICT, "v3.1") is None
+    assert store.find_resume_point(DISTRICT, "v3.1") is None

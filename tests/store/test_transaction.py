@@ -244,12 +244,12 @@ def test_checkpoint_commits_with_its_data(store: Store) -> None:
     with store.transaction() as tx:
         tx.upsert_users([student()], run_id="run-1")
         tx.save_checkpoint(checkpoint)
-    assert store.checkpoint(DISTRICT, "v3.1") == checkpoint
-    assert store.checkpoint(DISTRICT, "v3.0") is None
+    assert store.find_checkpoint(DISTRICT, "v3.1") == checkpoint
+    assert store.find_checkpoint(DISTRICT, "v3.0") is None
     moved = msgspec.structs.replace(checkpoint, last_event_id="e2")
     with store.transaction() as tx:
         tx.save_checkpoint(moved)
-    assert store.checkpoint(DISTRICT, "v3.1") == moved
+    assert store.find_checkpoint(DISTRICT, "v3.1") == moved
 
 
 def test_an_error_inside_the_transaction_leaves_neither_data_nor_checkpoint(store: Store) -> None:
@@ -267,7 +267,7 @@ def test_an_error_inside_the_transaction_leaves_neither_data_nor_checkpoint(stor
 
     with pytest.raises(Interrupted):
         interrupted_sync()
-    assert store.checkpoint(DISTRICT, "v3.1") is None
+    assert store.find_checkpoint(DISTRICT, "v3.1") is None
     assert set(store.counts(DISTRICT, include_deleted=True).values()) == {0}
 
 
@@ -328,7 +328,7 @@ def test_purging_a_district_removes_its_rows_and_nothing_else(store: Store) -> N
         removed = tx.purge_district(DISTRICT)
     assert (removed["users"], removed["section_students"], removed["sync_runs"]) == (3, 2, 1)
     assert set(store.counts(DISTRICT, include_deleted=True).values()) == {0}
-    assert store.checkpoint(DISTRICT, "v3.1") is None
+    assert store.find_checkpoint(DISTRICT, "v3.1") is None
     assert store.find_user(other.id) == other
 
 

@@ -64,10 +64,10 @@ def test_a_full_sync_stores_every_record_of_the_district(emu: Emulator, store: S
         len(snapshot.users), len(snapshot.sections), len(snapshot.schools),
     )  # fmt: skip
     assert counts["section_students"] == snapshot.enrollment_count()
-    checkpoint = store.checkpoint(district(emu), "v3.1")
+    checkpoint = store.find_checkpoint(district(emu), "v3.1")
     assert checkpoint is not None
     assert checkpoint.last_full_sync_run_id is not None
-    assert store.resume_point(district(emu), "v3.1") is None
+    assert store.find_resume_point(district(emu), "v3.1") is None
 
 
 def test_incremental_after_a_roster_change_equals_a_fresh_full_sync(
@@ -97,7 +97,7 @@ def test_incremental_after_a_roster_change_equals_a_fresh_full_sync(
 
 def test_applying_the_same_events_again_changes_nothing(emu: Emulator, store: Store) -> None:
     full(emu, store)
-    before = store.checkpoint(district(emu), "v3.1")
+    before = store.find_checkpoint(district(emu), "v3.1")
     emu.apply_roster(change_roster(emu.state.snapshot(district(emu))).snapshot)
     with client(emu) as c:
         sync_district(c, store, mode="incremental", clock=emu.state.clock)
@@ -180,7 +180,7 @@ def test_a_killed_full_sync_resumes_its_run_and_ends_like_a_clean_one(
     with fresh_store(database_url, "clean") as clean:
         full(emu, clean)
         assert store.table_fingerprint(district(emu)) == clean.table_fingerprint(district(emu))
-    assert store.resume_point(district(emu), "v3.1") is None
+    assert store.find_resume_point(district(emu), "v3.1") is None
     assert store.missing_indexes() == []
 
 
@@ -194,7 +194,7 @@ def test_a_killed_incremental_sync_picks_up_at_its_last_page(
         plan = plan_district(c, store, mode="incremental", clock=emu.state.clock)
         with pytest.raises(Killed):
             apply_plan(plan, c, store, reporter=KillAfter(2), clock=emu.state.clock)
-        moved = store.checkpoint(district(emu), "v3.1")
+        moved = store.find_checkpoint(district(emu), "v3.1")
         assert moved is not None
         assert moved.last_event_id != plan.start_event_id
         sync_district(c, store, mode="incremental", clock=emu.state.clock)
@@ -207,7 +207,7 @@ def test_a_wrong_token_fails_before_anything_is_written(emu: Emulator, store: St
     with client(emu, token="0" * 40) as c, pytest.raises(Unauthorized):
         sync_district(c, store, mode="full", clock=emu.state.clock)
     assert set(store.counts(district(emu), include_deleted=True).values()) == {0}
-    assert store.checkpoint(district(emu), "v3.1") is None
+    assert store.find_checkpoint(district(emu), "v3.1") is None
 
 
 def test_an_unknown_district_fails_with_its_id_and_writes_nothing(emu: Emulator, store: Store) -> None:
@@ -241,8 +241,8 @@ def test_v3_0_syncs_alongside_v3_1_with_its_own_checkpoint(emu: Emulator, store:
                       transport=emu.sync_transport(), page_size=PAGE) as c:  # fmt: skip
         summary = sync_district(c, store, mode="incremental", clock=emu.state.clock)
     assert (summary.api_version, summary.kind) == ("v3.0", "full")
-    assert store.checkpoint(district(emu), "v3.0") is not None
-    assert store.checkpoint(district(emu), "v3.1") is not None
+    assert store.find_checkpoint(district(emu), "v3.0") is not None
+    assert store.find_checkpoint(district(emu), "v3.1") is not None
     user = next(u for u in emu.state.snapshot(district(emu)).users.values() if u.roles.student is not None)
     stored = store.find_user(user.id)
     assert stored is not None

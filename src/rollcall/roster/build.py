@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from rollcall.domain.district import Course, School, Term
 from rollcall.domain.user import User
-from rollcall.roster.identity import RosterIds
 from rollcall.roster.problem import ProblemLog
+from rollcall.roster.record_ids import RosterIds
 
 
 class EmployeeRow:

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from rollcall.domain.record import Credentials, Name
 from rollcall.domain.user import DistrictAdmin, Roles, Staff, Teacher, User
 from rollcall.roster.build import EmployeeRow, RosterBuild
-from rollcall.roster.identity import T1_STAMP
+from rollcall.roster.cell_checks import email_problem, normalise_email
+from rollcall.roster.record_ids import T1_STAMP
 from rollcall.roster.table import Table
-from rollcall.roster.values import email_problem, normalise_email
 
 TEACHER_VALUE_COLUMNS = (
     "Teacher_number", "State_teacher_id", "Teacher_email", "First_name", "Middle_name", "Last_name", "Title",

@@ -29,9 +29,9 @@ from rollcall.roster.columns import (
 )
 from rollcall.roster.counts import RosterCounts
 from rollcall.roster.employees import build_employee_users, read_district_admins, read_staff, read_teachers
-from rollcall.roster.identity import LAUNCH_DATE, T1_STAMP, RosterIds
 from rollcall.roster.primary import assign_student_schools, teacher_schools
 from rollcall.roster.problem import Problem, ProblemLog
+from rollcall.roster.record_ids import LAUNCH_DATE, T1_STAMP, RosterIds
 from rollcall.roster.schools import read_schools
 from rollcall.roster.sections import (
     build_sections,

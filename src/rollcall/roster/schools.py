@@ -7,9 +7,9 @@ import sys
 from rollcall.domain.district import Principal, School
 from rollcall.domain.record import Location
 from rollcall.roster.build import RosterBuild
-from rollcall.roster.identity import T0_STAMP
+from rollcall.roster.cell_checks import email_problem
+from rollcall.roster.record_ids import T0_STAMP
 from rollcall.roster.table import Table
-from rollcall.roster.values import email_problem
 
 
 def read_schools(table: Table, build: RosterBuild) -> None:

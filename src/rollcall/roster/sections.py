@@ -9,11 +9,11 @@ import sys
 
 from rollcall.domain.district import Course, Section, Term
 from rollcall.roster.build import RosterBuild, SectionRow, StudentEntry
+from rollcall.roster.cell_checks import date_problem, parse_term_date
 from rollcall.roster.columns import CO_TEACHER_COLUMNS
-from rollcall.roster.identity import T0_STAMP
 from rollcall.roster.problem import ProblemLog
+from rollcall.roster.record_ids import T0_STAMP
 from rollcall.roster.table import Table
-from rollcall.roster.values import date_problem, parse_term_date
 
 SECTION_COLUMNS = (
     "Name", "Section_number", "Grade", "Course_name", "Course_number", "Period", "Subject", "Term_name",

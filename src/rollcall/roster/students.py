@@ -12,10 +12,10 @@ import msgspec
 from rollcall.domain.record import Credentials, Location, Name
 from rollcall.domain.user import Contact, Roles, Student, StudentRelationship, User
 from rollcall.roster.build import ContactRow, RosterBuild, StudentEntry
+from rollcall.roster.cell_checks import date_problem, email_problem, parse_dob
 from rollcall.roster.columns import CONTACT_COLUMNS
-from rollcall.roster.identity import T0_STAMP, T1_STAMP, contact_key
+from rollcall.roster.record_ids import T0_STAMP, T1_STAMP, contact_key
 from rollcall.roster.table import Table
-from rollcall.roster.values import date_problem, email_problem, parse_dob
 
 MAX_CONTACTS_PER_STUDENT: Final = 5
 NO_CONTACT: Final = ("",) * len(CONTACT_COLUMNS)

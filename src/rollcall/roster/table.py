@@ -14,9 +14,9 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Final
 
 from rollcall.errors import RosterError
+from rollcall.roster.cell_checks import ENUMS, enum_problem
 from rollcall.roster.columns import FileSpec, column_key
 from rollcall.roster.problem import ProblemLog
-from rollcall.roster.values import ENUMS, enum_problem
 
 if TYPE_CHECKING:
     from _csv import Reader as CsvReader

@@ -21,8 +21,9 @@ Public API (names are stable; sync and migrate code against them):
     store.find_user(id) · store.find_user_by_legacy_id(legacy_id) → (User, role)
     store.iter_users(district_id, page_size=5000)          # lazy, id order, keyset pages
     store.find_section(id) · store.iter_sections(district_id) · store.find_district(id)
-    store.checkpoint(district_id, api_version) → Checkpoint | None · store.find_run(run_id) → SyncRun | None
-    store.resume_point(district_id, api_version) → ResumePoint | None   (an unfinished full sync)
+    store.find_checkpoint(district_id, api_version) → Checkpoint | None
+    store.find_run(run_id) → SyncRun | None
+    store.find_resume_point(district_id, api_version) → ResumePoint | None  (an unfinished full sync)
     store.close()
 
 Upserts are idempotent and restore soft-deleted rows; a batch naming one record twice keeps the last.
@@ -44,8 +45,8 @@ from rollcall.store.batch import (
 from rollcall.store.engine import DEFAULT_URL
 from rollcall.store.schema import RECORD_TYPES
 from rollcall.store.store import Store
+from rollcall.store.sync_state import Checkpoint, ResumePoint, RunKind, RunStatus, SyncRun
 from rollcall.store.transaction import StoreTransaction
-from rollcall.store.values import Checkpoint, ResumePoint, RunKind, RunStatus, SyncRun
 
 __all__ = [
     "DEFAULT_URL",

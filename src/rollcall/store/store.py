@@ -28,8 +28,8 @@ from rollcall.store.schema import (
     user_roles,
     users,
 )
+from rollcall.store.sync_state import Checkpoint, ResumePoint, SyncRun
 from rollcall.store.transaction import StoreTransaction
-from rollcall.store.values import Checkpoint, ResumePoint, SyncRun
 from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
 
 PAGE_SIZE: Final = 5_000
@@ -207,7 +207,7 @@ class Store:
         """Every live section of the district, by id, read `page_size` at a time."""
         return self._iter(sections, district_id, Section, page_size)
 
-    def checkpoint(self, district_id: str, api_version: str) -> Checkpoint | None:
+    def find_checkpoint(self, district_id: str, api_version: str) -> Checkpoint | None:
         """The district's saved checkpoint for one API version, or None before the first save."""
         statement = sa.select(sync_checkpoints).where(
             sync_checkpoints.c.district_id == district_id, sync_checkpoints.c.api_version == api_version
@@ -216,7 +216,7 @@ class Store:
             row = connection.execute(statement).first()
         return None if row is None else msgspec.convert(_plain(row._asdict()), Checkpoint)
 
-    def resume_point(self, district_id: str, api_version: str) -> ResumePoint | None:
+    def find_resume_point(self, district_id: str, api_version: str) -> ResumePoint | None:
         """Where the district's unfinished full sync for one API version resumes, or None."""
         statement = sa.select(sync_resume_points).where(
             sync_resume_points.c.district_id == district_id, sync_resume_points.c.api_version == api_version

@@ -34,7 +34,7 @@ from rollcall.store.schema import (
     sync_resume_points,
     sync_runs,
 )
-from rollcall.store.values import Checkpoint, ResumePoint, RunKind, RunStatus
+from rollcall.store.sync_state import Checkpoint, ResumePoint, RunKind, RunStatus
 from rollcall.store.writer import BulkWriter
 
 _ID: Final = ("id",)

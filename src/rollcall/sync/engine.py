@@ -53,7 +53,10 @@ def read_store(store: Store | None, district_id: str, api_version: str) -> Store
     database that does not exist yet)."""
     if store is None:
         return None, None
-    return store.checkpoint(district_id, api_version), store.resume_point(district_id, api_version)
+    return (
+        store.find_checkpoint(district_id, api_version),
+        store.find_resume_point(district_id, api_version),
+    )
 
 
 def plan_district(

@@ -11,7 +11,7 @@ import msgspec
 from rollcall.domain.event import Event
 from rollcall.errors import SyncError
 from rollcall.store import StoreTransaction
-from rollcall.sync.collections import COLLECTIONS, IGNORED_RECORD_TYPES
+from rollcall.sync.synced_collections import COLLECTIONS, IGNORED_RECORD_TYPES
 
 
 @dataclass(slots=True)

@@ -16,9 +16,9 @@ from rollcall.domain.progress import ProgressReporter
 from rollcall.domain.timestamps import Clock, format_timestamp
 from rollcall.domain.version import parse_api_version
 from rollcall.store import Batch, Checkpoint, ResumePoint, Store
-from rollcall.sync.collections import COLLECTIONS, Collection
 from rollcall.sync.plan import FULL_COLLECTIONS, SWEEP, SyncPlan
 from rollcall.sync.prefetch import prefetched
+from rollcall.sync.synced_collections import COLLECTIONS, Collection
 
 log = structlog.get_logger("rollcall.sync")
 

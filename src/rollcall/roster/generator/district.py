@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
-from rollcall.roster import generator_vocabulary as vocab
-from rollcall.roster.generator_shape import (
+from rollcall.roster.generator import vocabulary as vocab
+from rollcall.roster.generator.shape import (
     CLASS_SIZE_JITTER,
     CLASS_SIZES,
     CO_TEACHER_ODDS,
@@ -36,7 +36,7 @@ from rollcall.roster.generator_shape import (
     split_evenly,
     stochastic_round,
 )
-from rollcall.roster.generator_vocabulary import Course, Slot, Term
+from rollcall.roster.generator.vocabulary import Course, Slot, Term
 
 SCHOOLS_HEADER: Final = (
     "School_id", "School_name", "School_number", "State_id", "Low_grade", "High_grade", "Principal",

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from rollcall.domain import vocabulary
 from rollcall.errors import UsageError
-from rollcall.roster import generator_vocabulary as words
-from rollcall.roster.generator import HEADERS, PARTIAL_SUFFIX, generate_roster
+from rollcall.roster.generator import vocabulary as words
+from rollcall.roster.generator.writer import HEADERS, PARTIAL_SUFFIX, generate_roster
 
 Rows = list[dict[str, str]]
 

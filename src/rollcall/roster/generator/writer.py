@@ -5,7 +5,7 @@ sections.csv, enrollments.csv` (Clever's SFTP columns, clever-api.md §8) and ro
 `district_admins.csv` (`District_admin_id, Email, First_name, Last_name, Title`). The same N and seed give
 byte-identical files: all randomness comes from one `random.Random(seed)`, consumed in a fixed order.
 
-The model (constants in `generator_shape`, words in `generator_vocabulary`):
+The model (constants in `shape`, words in `vocabulary`):
 
 * Schools. Students are split over bands by their number of grades, 6 : 3 : 4 — elementary (Kindergarten…5),
   middle (6…8), high (9…12) — then cut into schools of 250–900, 400–1 400 and 600–2 200 students (the last
@@ -65,7 +65,7 @@ from typing import Final, TextIO
 import msgspec
 
 from rollcall.errors import UsageError
-from rollcall.roster.generator_district import (
+from rollcall.roster.generator.district import (
     DISTRICT_ADMINS_HEADER,
     ENROLLMENTS_HEADER,
     SCHOOLS_HEADER,
@@ -75,7 +75,7 @@ from rollcall.roster.generator_district import (
     TEACHERS_HEADER,
     DistrictBuilder,
 )
-from rollcall.roster.generator_shape import district_admin_count, plan_schools
+from rollcall.roster.generator.shape import district_admin_count, plan_schools
 
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
     "schools.csv": SCHOOLS_HEADER,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from rollcall.domain.ids import IdFactory
-from rollcall.roster.identity import T0_UNIX, T1_UNIX, RosterIds, contact_key
+from rollcall.roster.record_ids import T0_UNIX, T1_UNIX, RosterIds, contact_key
 
 
 @pytest.mark.parametrize("key", ["S1", "", "é ü 漢字", "a\x1fb"])

@@ -1,6 +1,6 @@
 """The numbers that shape a synthetic district (ratios, sizes, shares) and the school plan drawn from them.
 
-Every constant here is documented in `rollcall.roster.generator`'s module docstring; change both together.
+Every constant here is documented in the module docstring of `generator.writer`; change both together.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from itertools import accumulate
 from typing import Final, Generic, NamedTuple, TypeVar
 
-from rollcall.roster.generator_vocabulary import BANDS
+from rollcall.roster.generator.vocabulary import BANDS
 
 T = TypeVar("T")
 
