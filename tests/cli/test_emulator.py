@@ -16,7 +16,7 @@ import msgspec
 import pytest
 
 from tests.cli.run import SOURCES, run_rollcall
-from tests.emulator.district import DISTRICT, sample_snapshot
+from tests.factories.maple import DISTRICT, sample_snapshot
 
 
 def _start(*args: str) -> subprocess.Popen[str]:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from rollcall.domain.snapshot import DistrictSnapshot
-from tests.client.district import build_district
 from tests.client.emulated import Emulated, emulate
+from tests.factories.sized import build_district
 
 
 @pytest.fixture(scope="session")

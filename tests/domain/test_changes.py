@@ -8,7 +8,7 @@ from rollcall.domain.changes import diff, previous_attributes
 from rollcall.domain.district import District, School
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import Staff
-from tests.domain.factories import DISTRICT, SCHOOL_A, guardian_of_two, student, teacher_staff_admin
+from tests.factories.unit import DISTRICT, SCHOOL_A, guardian_of_two, student, teacher_staff_admin
 
 
 def _snapshot(*, users: list, schools: list[School] | None = None) -> DistrictSnapshot:  # type: ignore[type-arg]

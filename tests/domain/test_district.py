@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from rollcall.domain.district import Section
-from tests.domain.factories import DISTRICT, SCHOOL_A
+from tests.factories.unit import DISTRICT, SCHOOL_A
 
 
 def _section(teacher: str | None, teachers: list[str]) -> Section:

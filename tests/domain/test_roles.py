@@ -22,7 +22,7 @@ from rollcall.domain.v2 import (
     MissingLegacyId,
     to_v2_records,
 )
-from tests.domain.factories import SCHOOL_A, SCHOOL_B, guardian_of_two, student, teacher_staff_admin
+from tests.factories.unit import SCHOOL_A, SCHOOL_B, guardian_of_two, student, teacher_staff_admin
 
 
 def test_every_role_has_one_v2_collection_and_back() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import msgspec
 
 from rollcall.domain.user import User, role_key, to_v30
-from tests.domain.factories import guardian_of_two, student, teacher_staff_admin
+from tests.factories.unit import guardian_of_two, student, teacher_staff_admin
 
 
 def test_role_names_follow_clevers_order_whatever_the_construction_order() -> None:

@@ -5,7 +5,7 @@ from msgspec import structs
 
 from rollcall.domain.user import Roles, Teacher
 from rollcall.domain.v2 import MissingLegacyId, V2Contact, V2SchoolAdmin, split_into_v2, to_v2_records
-from tests.domain.factories import guardian_of_two, student, teacher_staff_admin
+from tests.factories.unit import guardian_of_two, student, teacher_staff_admin
 
 
 def test_a_multi_role_person_is_one_v2_record_per_role_with_the_legacy_ids() -> None:

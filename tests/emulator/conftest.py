@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from rollcall.emulator import Emulator
-from tests.emulator.district import DISTRICT, OTHER_DISTRICT, other_snapshot, sample_snapshot
+from tests.factories.maple import DISTRICT, OTHER_DISTRICT, other_snapshot, sample_snapshot
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from rollcall.domain.record import Name
 from rollcall.domain.user import Roles, Student, User
 from rollcall.emulator import Emulator
-from tests.emulator.district import (
+from tests.factories.maple import (
     DANA,
     DISTRICT,
     FALL,

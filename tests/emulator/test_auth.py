@@ -7,7 +7,7 @@ import pytest
 
 from rollcall.emulator import Emulator
 from rollcall.errors import NotFound, UsageError
-from tests.emulator.district import DISTRICT, NORTH, ROBIN, SAM, SOUTH, STUDENTS, sample_snapshot
+from tests.factories.maple import DISTRICT, NORTH, ROBIN, SAM, SOUTH, STUDENTS, sample_snapshot
 
 
 def _get(anonymous: httpx.Client, token: str, path: str) -> httpx.Response:

@@ -12,13 +12,14 @@ from rollcall.domain.record import Name
 from rollcall.domain.user import DistrictAdmin, Roles, Staff, Student, Teacher, User
 from rollcall.emulator.directory import scan_page
 from rollcall.emulator.state import EmulatorState
-from tests.emulator import identity_fixtures as fx
+from tests.emulator import identity_fixtures as served
+from tests.factories import sign_in as fx
 
 THREE_ROLES = "6a00000000000000000000ff"
 
 
 def client_for(found: EmulatorState | None = None) -> TestClient:
-    return TestClient(fx.app(found or fx.state())[0])
+    return TestClient(served.app(found or served.state())[0])
 
 
 def students(count: int, start: int = 0) -> list[User]:
@@ -75,7 +76,7 @@ def test_v3_view_is_one_row_per_person_with_every_role_and_its_legacy_id() -> No
 
 
 def test_v2_view_shows_a_multi_role_person_as_one_record_per_role() -> None:
-    found = fx.state([*fx.people(), three_role_person()])
+    found = served.state([*fx.people(), three_role_person()])
     html = client_for(found).get(f"/browser/{fx.DISTRICT}/people", params={"view": "v2"}).text
     table = rows(html)
     robin = [row for row in table if "Robin" in row]
@@ -144,7 +145,7 @@ def test_injected_markup_is_escaped_everywhere() -> None:
         email="<b>@example.org",
         roles=Roles(teacher=Teacher(sis_id="<i>", school=fx.SCHOOL_A, legacy_id="5a00000000000000000000ee")),
     )  # fmt: skip
-    client = client_for(fx.state([*fx.people(), evil]))
+    client = client_for(served.state([*fx.people(), evil]))
     pages = [
         client.get(f"/browser/{fx.DISTRICT}/people", params={"view": "v3"}).text,
         client.get(f"/browser/{fx.DISTRICT}/people", params={"view": "v2"}).text,
@@ -159,7 +160,7 @@ def test_injected_markup_is_escaped_everywhere() -> None:
 
 
 def test_people_pages_of_100_with_next_and_prev_links() -> None:
-    client = client_for(fx.state(students(250)))
+    client = client_for(served.state(students(250)))
     path = f"/browser/{fx.DISTRICT}/people"
     first = client.get(path).text
     assert len(rows(first)) == 100
@@ -228,7 +229,7 @@ class CountingUsers(dict[str, User]):
 def test_work_per_page_is_bounded_in_a_large_district() -> None:
     many = CountingUsers({user.id: user for user in students(20_000)})
     main = msgspec.structs.replace(fx.snapshot(), sections={}, users=many)
-    client = client_for(fx.state(main=main))  # loading reads every user once, to index them
+    client = client_for(served.state(main=main))  # loading reads every user once, to index them
     path = f"/browser/{fx.DISTRICT}/people"
     CountingUsers.reads = 0
     assert len(rows(client.get(path).text)) == 100
@@ -236,7 +237,7 @@ def test_work_per_page_is_bounded_in_a_large_district() -> None:
     CountingUsers.reads = 0
     assert len(rows(client.get(path, params={"q": "student 000"}).text)) == 100
     assert CountingUsers.reads <= 101  # matches are at the front: the scan stops at a full page
-    budgeted = TestClient(fx.app(fx.state(main=main), scan_budget=5_000)[0])
+    budgeted = TestClient(served.app(served.state(main=main), scan_budget=5_000)[0])
     CountingUsers.reads = 0
     rare = budgeted.get(path, params={"q": "student 1999"}).text  # 19990..19999, far past the budget
     assert CountingUsers.reads <= 5_000

@@ -14,8 +14,8 @@ from rollcall.domain.user import Staff
 from rollcall.domain.version import ApiVersion
 from rollcall.emulator import Emulator, Operation
 from rollcall.emulator.routes import served_paths
-from tests.emulator.district import DISTRICT, NORTH, SAM, SECTION_ART_N, SOUTH, STUDENTS, sample_snapshot
 from tests.emulator.swagger import assert_valid, data_paths, response_definition
+from tests.factories.maple import DISTRICT, NORTH, SAM, SECTION_ART_N, SOUTH, STUDENTS, sample_snapshot
 
 VERSIONS: tuple[ApiVersion, ...] = ("v2.1", "v3.0", "v3.1")
 

@@ -9,7 +9,7 @@ import msgspec
 
 from rollcall.domain.user import Staff
 from rollcall.emulator import Emulator
-from tests.emulator.district import (
+from tests.factories.maple import (
     DISTRICT,
     OTHER_DISTRICT,
     SAM,

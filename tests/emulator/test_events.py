@@ -12,7 +12,7 @@ from rollcall.domain.ids import is_object_id
 from rollcall.domain.user import Staff
 from rollcall.emulator import Emulator, Operation
 from rollcall.errors import UsageError
-from tests.emulator.district import (
+from tests.factories.maple import (
     DISTRICT,
     GRACE,
     NORTH,

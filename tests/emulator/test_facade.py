@@ -16,7 +16,7 @@ from starlette.routing import Route
 from rollcall.emulator import Emulator
 from rollcall.emulator.app import build_app
 from rollcall.errors import UsageError
-from tests.emulator.district import DISTRICT, ROBIN, sample_snapshot
+from tests.factories.maple import DISTRICT, ROBIN, sample_snapshot
 
 
 def test_the_base_url_is_clever_test(emulator: Emulator) -> None:

@@ -24,13 +24,14 @@ from rollcall.emulator.faults import (
 from rollcall.emulator.server import serve_in_thread
 from rollcall.emulator.state import EmulatorState
 from rollcall.errors import UsageError
-from tests.emulator import identity_fixtures as fx
+from tests.emulator import identity_fixtures as served
+from tests.factories import sign_in as fx
 
 
 def build(plan: FaultPlan | None = None) -> tuple[Starlette, EmulatorState, FaultPlanHolder]:
     """The real emulator app with the identity layer, starting with `plan`; its live fault holder."""
-    found = fx.state()
-    app, layer = fx.app(found, fault_plan=plan)
+    found = served.state()
+    app, layer = served.app(found, fault_plan=plan)
     return app, found, layer.faults
 
 

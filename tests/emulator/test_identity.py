@@ -9,12 +9,13 @@ from rollcall.domain.acting_as import ActingAs
 from rollcall.domain.user import RoleName
 from rollcall.emulator.identity import bearer_token, me_v2, me_v3, userinfo
 from rollcall.emulator.state import EmulatorState
-from tests.emulator import identity_fixtures as fx
+from tests.emulator import identity_fixtures as served
+from tests.factories import sign_in as fx
 
 
 def setup() -> tuple[TestClient, EmulatorState]:
-    found = fx.state()
-    return TestClient(fx.app(found)[0]), found
+    found = served.state()
+    return TestClient(served.app(found)[0]), found
 
 
 def sso(found: EmulatorState, user_id: str, role: RoleName) -> dict[str, str]:
@@ -134,7 +135,7 @@ def test_userinfo_refuses_a_district_token() -> None:
 
 
 def test_pure_shapes_follow_the_login_not_the_first_role() -> None:
-    found = fx.state()
+    found = served.state()
     admin = login_of(found, fx.PAT, "district_admin")
     assert me_v3(admin, "v3.1").data.type == "district_admin"
     assert me_v3(admin, "v3.1", data_type="user").data.type == "user"

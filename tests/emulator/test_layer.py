@@ -12,16 +12,17 @@ from rollcall.emulator.app import build_app
 from rollcall.emulator.faults import parse_fault_plan
 from rollcall.emulator.layer import identity_layer
 from rollcall.emulator.ratelimit import Bucket
-from tests.emulator import identity_fixtures as fx
+from tests.emulator import identity_fixtures as served
+from tests.factories import sign_in as fx
 
 
 def test_sso_login_to_me_through_the_assembled_layer() -> None:
-    found = fx.state()
+    found = served.state()
     layer = identity_layer(found, buckets=(Bucket(limit=5),))
     app = build_app(found, extra_routes=layer.routes, middleware=layer.middleware)
     client = TestClient(app, follow_redirects=False)
     form = {
-        "response_type": "code", "client_id": found.tokens.client_id, "redirect_uri": fx.REDIRECT_URI,
+        "response_type": "code", "client_id": found.tokens.client_id, "redirect_uri": served.REDIRECT_URI,
         "state": "s1", "user_id": fx.PAT, "role": "district_admin",
     }  # fmt: skip
     redirect = client.post("/oauth/authorize", data=form)
@@ -30,7 +31,7 @@ def test_sso_login_to_me_through_the_assembled_layer() -> None:
     basic = base64.b64encode(f"{found.tokens.client_id}:{found.tokens.client_secret}".encode()).decode()
     tokens = client.post(
         "/oauth/tokens",
-        json={"code": code, "grant_type": "authorization_code", "redirect_uri": fx.REDIRECT_URI},
+        json={"code": code, "grant_type": "authorization_code", "redirect_uri": served.REDIRECT_URI},
         headers={"Authorization": f"Basic {basic}"},
     )
     assert tokens.status_code == 200
@@ -54,8 +55,8 @@ def test_sso_login_to_me_through_the_assembled_layer() -> None:
 
 
 def test_data_api_responses_carry_rate_limit_headers_and_unknown_paths_are_untouched() -> None:
-    found = fx.state()
-    app, _ = fx.app(found)
+    found = served.state()
+    app, _ = served.app(found)
     client = TestClient(app)
     headers = {"Authorization": f"Bearer {found.tokens.district_token(fx.DISTRICT)}"}
     users = client.get("/v3.1/users", headers=headers, params={"limit": 2})

@@ -13,12 +13,13 @@ from starlette.testclient import TestClient
 from rollcall.emulator.id_token import InvalidIdToken, decode_id_token, encode_id_token
 from rollcall.emulator.oauth import basic_credentials, redirect_target
 from rollcall.emulator.state import EmulatorState
-from tests.emulator import identity_fixtures as fx
+from tests.emulator import identity_fixtures as served
+from tests.factories import sign_in as fx
 
 
 def make_client(directory: EmulatorState | None = None) -> tuple[TestClient, EmulatorState]:
-    found = directory or fx.state()
-    app, _ = fx.app(found)
+    found = directory or served.state()
+    app, _ = served.app(found)
     return TestClient(app, follow_redirects=False), found
 
 
@@ -31,7 +32,7 @@ def authorize_params(found: EmulatorState, **extra: str) -> dict[str, str]:
     return {
         "response_type": "code",
         "client_id": found.tokens.client_id,
-        "redirect_uri": fx.REDIRECT_URI,
+        "redirect_uri": served.REDIRECT_URI,
         **extra,
     }
 
@@ -46,12 +47,17 @@ def login(
     response = client.post("/oauth/authorize", data=form)
     assert response.status_code == 302, response.text
     location = response.headers["location"]
-    assert location.startswith(fx.REDIRECT_URI + "?")
+    assert location.startswith(served.REDIRECT_URI + "?")
     return parse_qs(urlsplit(location).query)["code"][0]
 
 
 def exchange(client: TestClient, found: EmulatorState, code: str, **overrides: str) -> dict[str, object]:
-    body = {"code": code, "grant_type": "authorization_code", "redirect_uri": fx.REDIRECT_URI, **overrides}
+    body = {
+        "code": code,
+        "grant_type": "authorization_code",
+        "redirect_uri": served.REDIRECT_URI,
+        **overrides,
+    }
     response = client.post(
         "/oauth/tokens", json=body, headers=basic(found.tokens.client_id, found.tokens.client_secret)
     )
@@ -144,12 +150,12 @@ def test_missing_redirect_uri_falls_back_to_the_first_registered_one() -> None:
     client, found = make_client()
     form = {"response_type": "code", "client_id": found.tokens.client_id, "user_id": fx.ADA}
     response = client.post("/oauth/authorize", data=form)
-    assert response.headers["location"].startswith(fx.REDIRECT_URI + "?code=")
+    assert response.headers["location"].startswith(served.REDIRECT_URI + "?code=")
 
 
 def test_registry_may_register_more_redirect_uris_matched_exactly() -> None:
-    found = fx.state()
-    found.tokens.redirect_uris = (fx.REDIRECT_URI, "https://app.example/other")
+    found = served.state()
+    found.tokens.redirect_uris = (served.REDIRECT_URI, "https://app.example/other")
     client, _ = make_client(found)
     form = {**authorize_params(found, redirect_uri="https://app.example/other"), "user_id": fx.ADA}
     assert (
@@ -199,7 +205,7 @@ def test_form_encoded_exchange_works_and_nonce_is_absent_when_not_sent() -> None
     code = login(client, found, fx.ADA)
     response = client.post(
         "/oauth/tokens",
-        data={"code": code, "grant_type": "authorization_code", "redirect_uri": fx.REDIRECT_URI},
+        data={"code": code, "grant_type": "authorization_code", "redirect_uri": served.REDIRECT_URI},
         headers=basic(found.tokens.client_id, found.tokens.client_secret),
     )
     assert response.status_code == 200
@@ -214,7 +220,7 @@ def test_form_encoded_exchange_works_and_nonce_is_absent_when_not_sent() -> None
 def test_wrong_client_secret_is_invalid_client() -> None:
     client, found = make_client()
     code = login(client, found, fx.ADA)
-    body = {"code": code, "grant_type": "authorization_code", "redirect_uri": fx.REDIRECT_URI}
+    body = {"code": code, "grant_type": "authorization_code", "redirect_uri": served.REDIRECT_URI}
     wrong = client.post("/oauth/tokens", json=body, headers=basic(found.tokens.client_id, "not-the-secret"))
     assert wrong.status_code == 401
     assert wrong.json() == {"error": "invalid_client", "error_description": wrong.json()["error_description"]}

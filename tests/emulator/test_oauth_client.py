@@ -15,22 +15,23 @@ from rollcall.emulator.id_token import decode_id_token
 from rollcall.emulator.state import EmulatorState
 from rollcall.emulator.transport import SyncAsgiTransport
 from rollcall.errors import BadRequest, Unauthorized
-from tests.emulator import identity_fixtures as fx
+from tests.emulator import identity_fixtures as served
+from tests.factories import sign_in as fx
 
 BASE = "http://clever.test"
 
 
 @pytest.fixture
 def emulator() -> Iterator[tuple[EmulatorState, SyncAsgiTransport]]:
-    found = fx.state()
-    transport = SyncAsgiTransport(fx.app(found)[0])
+    found = served.state()
+    transport = SyncAsgiTransport(served.app(found)[0])
     yield found, transport
     transport.close()
 
 
 def sign_in(found: EmulatorState, transport: SyncAsgiTransport, user_id: str, role: str) -> str:
     """What a person's browser does: open the authorize URL, pick themselves and a role; returns the code."""
-    url = authorize_url(found.tokens.client_id, fx.REDIRECT_URI, state="csrf-1", nonce="n-1", base=BASE)
+    url = authorize_url(found.tokens.client_id, served.REDIRECT_URI, state="csrf-1", nonce="n-1", base=BASE)
     with httpx.Client(transport=transport, base_url=BASE) as browser:
         page = browser.get(url)
         assert page.status_code == 200
@@ -49,7 +50,7 @@ def test_sso_round_trip_with_rollcalls_client_keeps_every_role(
     found, transport = emulator
     code = sign_in(found, transport, fx.ROBIN, "staff")
     tokens = exchange_code(
-        code, fx.REDIRECT_URI, found.tokens.client_id, found.tokens.client_secret,
+        code, served.REDIRECT_URI, found.tokens.client_id, found.tokens.client_secret,
         token_url=f"{BASE}/oauth/tokens", transport=transport,
     )  # fmt: skip
     assert tokens.id_token is not None
@@ -70,7 +71,7 @@ def test_sso_round_trip_with_rollcalls_client_keeps_every_role(
         assert v2.me_identity().id == fx.ROBIN_STAFF_LEGACY
     with pytest.raises(BadRequest):  # the code is single-use
         exchange_code(
-            code, fx.REDIRECT_URI, found.tokens.client_id, found.tokens.client_secret,
+            code, served.REDIRECT_URI, found.tokens.client_id, found.tokens.client_secret,
             token_url=f"{BASE}/oauth/tokens", transport=transport,
         )  # fmt: skip
 
@@ -80,7 +81,7 @@ def test_client_errors_and_district_token_listing(emulator: tuple[EmulatorState,
     code = sign_in(found, transport, fx.ADA, "student")
     with pytest.raises(Unauthorized):
         exchange_code(
-            code, fx.REDIRECT_URI, found.tokens.client_id, "wrong-secret",
+            code, served.REDIRECT_URI, found.tokens.client_id, "wrong-secret",
             token_url=f"{BASE}/oauth/tokens", transport=transport,
         )  # fmt: skip
     listed = list_district_tokens(

@@ -16,7 +16,7 @@ from rollcall.client.oauth import authorize_url, exchange_code
 from rollcall.domain.record import Name
 from rollcall.domain.user import Roles, Staff, Teacher, User
 from rollcall.emulator import Emulator
-from tests.emulator import identity_fixtures as fx
+from tests.factories import sign_in as fx
 
 pytestmark = pytest.mark.browser
 

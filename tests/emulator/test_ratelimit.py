@@ -11,14 +11,15 @@ from rollcall.client import CleverClient
 from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter
 from rollcall.emulator.state import EmulatorState
 from rollcall.emulator.transport import SyncAsgiTransport
-from tests.emulator import identity_fixtures as fx
+from tests.emulator import identity_fixtures as served
+from tests.factories import sign_in as fx
 
-# fx.START is 08:00:30 UTC, so the current window ends at 08:01:00.
+# served.START is 08:00:30 UTC, so the current window ends at 08:01:00.
 NEXT_MINUTE = int(dt.datetime(2026, 9, 1, 8, 1, tzinfo=dt.UTC).timestamp())
 
 
 def app_with(found: EmulatorState, *buckets: Bucket) -> TestClient:
-    return TestClient(fx.app(found, buckets=buckets or (Bucket(),))[0])
+    return TestClient(served.app(found, buckets=buckets or (Bucket(),))[0])
 
 
 def bearer(found: EmulatorState, district: str = fx.DISTRICT) -> dict[str, str]:
@@ -27,7 +28,7 @@ def bearer(found: EmulatorState, district: str = fx.DISTRICT) -> dict[str, str]:
 
 def test_limiter_counts_down_then_refuses_without_counting_refusals() -> None:
     limiter = FixedWindowLimiter((Bucket(limit=2),))
-    now = fx.START.timestamp()
+    now = served.START.timestamp()
     first, second, third = (limiter.hit("t", now) for _ in range(3))
     assert (first.allowed, second.allowed, third.allowed) == (True, True, False)
     assert [d.states[0].remaining for d in (first, second, third)] == [1, 0, 0]
@@ -52,7 +53,7 @@ def test_bucket_rejects_nonsense() -> None:
 
 
 def test_every_api_response_carries_rate_limit_headers() -> None:
-    found = fx.state()
+    found = served.state()
     client = app_with(found)
     response = client.get("/v3.1/me", headers=bearer(found))
     assert response.status_code == 200
@@ -64,7 +65,7 @@ def test_every_api_response_carries_rate_limit_headers() -> None:
 
 
 def test_429_once_spent_and_a_fresh_window_after_the_minute() -> None:
-    found = fx.state()
+    found = served.state()
     client = app_with(found, Bucket(limit=3))
     statuses = [client.get("/v3.0/me", headers=bearer(found)).status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
@@ -83,7 +84,7 @@ def test_429_once_spent_and_a_fresh_window_after_the_minute() -> None:
 
 
 def test_oauth_routes_and_tokenless_requests_are_neither_counted_nor_labelled() -> None:
-    found = fx.state()
+    found = served.state()
     client = app_with(found, Bucket(limit=1))
     token = found.tokens.district_token(fx.DISTRICT)
     info = client.get("/oauth/tokeninfo", headers={"Authorization": f"Bearer {token}"})
@@ -99,7 +100,7 @@ def test_oauth_routes_and_tokenless_requests_are_neither_counted_nor_labelled() 
 
 
 def test_second_bucket_gives_the_comma_separated_multi_bucket_headers() -> None:
-    found = fx.state()
+    found = served.state()
     client = app_with(found, Bucket("bearer", 1200), Bucket("all", 2, window_seconds=3600))
     first = client.get("/v3.1/me", headers=bearer(found))
     assert first.headers["x-ratelimit-bucket"] == "bearer, all"
@@ -114,8 +115,8 @@ def test_second_bucket_gives_the_comma_separated_multi_bucket_headers() -> None:
 
 
 def test_rollcalls_client_waits_for_the_window_reset_on_the_emulator_clock() -> None:
-    found = fx.state()
-    app, _ = fx.app(found, buckets=(Bucket(limit=2),))
+    found = served.state()
+    app, _ = served.app(found, buckets=(Bucket(limit=2),))
     slept: list[float] = []
 
     def sleep(seconds: float) -> None:  # the client's pause moves the emulator's clock instead of waiting
@@ -138,4 +139,4 @@ def test_rollcalls_client_waits_for_the_window_reset_on_the_emulator_clock() -> 
         transport.close()
     assert sorted(ids) == sorted(u.id for u in fx.people())  # 3 pages of 2 with a limit of 2 per minute
     assert slept
-    assert found.clock.now() >= fx.START + dt.timedelta(seconds=30)  # it waited into the next window
+    assert found.clock.now() >= served.START + dt.timedelta(seconds=30)  # it waited into the next window

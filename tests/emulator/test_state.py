@@ -6,7 +6,7 @@ import pytest
 
 from rollcall.emulator.state import EmulatorState
 from rollcall.errors import NotFound, UsageError
-from tests.emulator.district import (
+from tests.factories.maple import (
     DISTRICT,
     OTHER_DISTRICT,
     ROBIN,

@@ -3,8 +3,8 @@ from __future__ import annotations
 import msgspec
 
 from rollcall.store import Store
-from tests.domain.factories import DISTRICT, guardian_of_two, student, teacher_staff_admin
-from tests.store import records
+from tests.factories import unit as records
+from tests.factories.unit import DISTRICT, guardian_of_two, student, teacher_staff_admin
 
 AT = "2026-11-25T10:00:00.000Z"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rollcall.store import Store
 from rollcall.store.schema import DISTRICT_TABLES
-from tests.domain.factories import DISTRICT, teacher_staff_admin
-from tests.store import records
+from tests.factories import unit as records
+from tests.factories.unit import DISTRICT, teacher_staff_admin
 from tests.store.test_transaction import load_district
 
 ALL_INDEXES = sorted(str(index.name) for table in DISTRICT_TABLES for index in table.indexes)

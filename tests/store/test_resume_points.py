@@ -4,7 +4,7 @@ import msgspec
 import pytest
 
 from rollcall.store import ResumePoint, Store
-from tests.domain.factories import DISTRICT, student
+from tests.factories.unit import DISTRICT, student
 
 AT = "2026-11-25T10:00:00.000Z"
 

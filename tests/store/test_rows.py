@@ -18,8 +18,8 @@ from rollcall.domain.user import (
     User,
 )
 from rollcall.store.rows import encode, last_by_id, section_rows, user_rows
-from tests.domain.factories import DISTRICT, SCHOOL_A, guardian_of_two, student, teacher_staff_admin
-from tests.store import records
+from tests.factories import unit as records
+from tests.factories.unit import DISTRICT, SCHOOL_A, guardian_of_two, student, teacher_staff_admin
 
 
 def test_payload_round_trips_through_msgspec() -> None:

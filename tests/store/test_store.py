@@ -4,7 +4,7 @@ import threading
 from pathlib import Path
 
 from rollcall.store import Store
-from tests.store import records
+from tests.factories import unit as records
 
 
 def test_two_stores_on_one_sqlite_file_write_in_turn_without_lock_errors(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from rollcall.domain.user import Staff, StudentRelationship
 from rollcall.errors import StoreError
 from rollcall.store import RECORD_TYPES, Checkpoint, Store
-from tests.domain.factories import DISTRICT, SCHOOL_A, SCHOOL_B, guardian_of_two, student, teacher_staff_admin
-from tests.store import records
+from tests.factories import unit as records
+from tests.factories.unit import DISTRICT, SCHOOL_A, SCHOOL_B, guardian_of_two, student, teacher_staff_admin
 
 AT = "2026-11-25T10:00:00.000Z"
 

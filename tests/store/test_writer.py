@@ -11,7 +11,7 @@ import psycopg
 
 from rollcall.store import Store
 from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
-from tests.store import records
+from tests.factories import unit as records
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from rollcall.domain.user import User
 from rollcall.errors import SyncError
 from rollcall.store import Store
 from rollcall.sync.events import Delete, Upsert, apply_operations, operations
-from tests.domain.factories import DISTRICT, student, teacher_staff_admin
+from tests.factories.unit import DISTRICT, student, teacher_staff_admin
 
 AT = "2026-11-25T10:00:00.000Z"
 
