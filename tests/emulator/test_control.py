@@ -119,3 +119,32 @@ def test_loading_generated_and_sftp_districts_and_changing_one_by_a_new_export(
     missing = anonymous.post("/_emulator/districts", json={"sftp": str(tmp_path / "nope")})
     assert missing.status_code == 400
     assert "does not exist" in missing.json()["message"]
+
+
+def test_revoking_a_district_token_answers_401_yet_keeps_it_listed(
+    emulator: Emulator, anonymous: httpx.Client
+) -> None:
+    token = emulator.district_token(DISTRICT)
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert anonymous.get("/v3.0/users", headers=bearer).status_code == 200
+    answer = anonymous.post(f"/_emulator/districts/{DISTRICT}/revoke-token")
+    assert answer.json() == {"district": DISTRICT, "revoked": True}
+    assert anonymous.get("/v3.0/users", headers=bearer).status_code == 401
+    other = {"Authorization": f"Bearer {emulator.district_token(OTHER_DISTRICT)}"}
+    assert anonymous.get("/v3.0/users", headers=other).status_code == 200
+    tokens = emulator.state.tokens
+    listing = anonymous.get(
+        "/oauth/tokens", params={"owner_type": "district"}, auth=(tokens.client_id, tokens.client_secret)
+    ).json()
+    assert token in {entry["access_token"] for entry in listing["data"]}
+    assert anonymous.post(f"/_emulator/districts/{DISTRICT}/revoke-token").json()["revoked"] is False
+    assert anonymous.post("/_emulator/districts/nope/revoke-token").status_code == 404
+
+
+def test_a_short_rate_window_is_the_one_the_headers_report() -> None:
+    with Emulator(seed="tests", rate_limit=5, rate_window_seconds=2) as emu:
+        district = emu.load_snapshot(sample_snapshot())
+        with emu.client(district) as http:
+            answer = http.get("/v3.0/users")
+        assert answer.headers["X-RateLimit-Limit"] == "5"
+        assert int(answer.headers["X-RateLimit-Reset"]) % 2 == 0

@@ -1,5 +1,6 @@
-"""The control plane under `/_emulator/`: load, list and drop districts, apply roster changes, mint SSO tokens
-and move the clock. Unauthenticated JSON, meant for 127.0.0.1 only (docs/emulator.md)."""
+"""The control plane under `/_emulator/`: load, list and drop districts, apply roster changes, revoke a
+district's token, mint SSO tokens and move the clock. Unauthenticated JSON, meant for 127.0.0.1 only
+(docs/emulator.md)."""
 
 from __future__ import annotations
 
@@ -168,6 +169,14 @@ class ControlPlane:
             events = change_roster(self.state, district_id, resolve_source(self.state, source, name))
         return _json({"district": district_id, "events": events})
 
+    def revoke_token(self, request: Request, body: bytes) -> Response:
+        # The token stays in the app's /oauth/tokens listing (Clever lists a district until it disconnects),
+        # but every call with it answers 401: what a vendor sees when a district revokes access.
+        district_id = request.path_params["district_id"]
+        self.state.district_state(district_id)
+        revoked = self.state.tokens.revoke(self.state.tokens.district_token(district_id))
+        return _json({"district": district_id, "revoked": revoked})
+
     def mint_sso(self, request: Request, body: bytes) -> Response:
         wanted = _decode(body, SsoRequest, "SSO token")
         return _json(mint_sso_token(self.state, wanted.user_id, wanted.role))
@@ -190,6 +199,11 @@ class ControlPlane:
             Route(f"{p}/districts/{{district_id}}", self._guarded(self.drop_district), methods=["DELETE"]),
             Route(
                 f"{p}/districts/{{district_id}}/roster", self._guarded(self.change_roster), methods=["POST"]
+            ),
+            Route(
+                f"{p}/districts/{{district_id}}/revoke-token",
+                self._guarded(self.revoke_token),
+                methods=["POST"],
             ),
             Route(f"{p}/sso-tokens", self._guarded(self.mint_sso), methods=["POST"]),
             Route(f"{p}/clock", self._guarded(self.get_clock), methods=["GET"]),

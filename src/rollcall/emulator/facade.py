@@ -45,9 +45,11 @@ class Emulator:
         middleware: Sequence[Middleware] = (),
         fault_plan: FaultPlan | None = None,
         rate_limit: int = DEFAULT_RATE_LIMIT,
+        rate_window_seconds: int = 60,
         limit_clock: Clock | None = None,
     ) -> None:
-        """`rate_limit` requests per minute per token (Clever's 1 200 by default). Rate-limit windows follow
+        """`rate_limit` requests per `rate_window_seconds` (a minute) per token (Clever's 1 200 by default;
+        tests shorten the window to see it roll over). Rate-limit windows follow
         `limit_clock`, the wall clock by default, so a long-running emulator rolls its windows over like
         Clever while the district data keeps the emulator's own (fixed, advanceable) clock."""
         self.seed = seed
@@ -55,7 +57,7 @@ class Emulator:
         self.identity = identity_layer(
             self.state,
             fault_plan=fault_plan,
-            buckets=(Bucket(limit=rate_limit),),
+            buckets=(Bucket(limit=rate_limit, window_seconds=rate_window_seconds),),
             limit_clock=limit_clock or SystemClock(),
         )
         self.app: Starlette = build_app(
