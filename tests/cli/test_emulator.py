@@ -49,14 +49,15 @@ def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: P
         if source == "snapshot"
         else ["--generate-students", "20", "--seed", "3"]
     )
-    process = _start(*load, "--port", "0", "--tokens-file", str(tokens_file))
+    callback = "http://127.0.0.1:8123/auth/clever/callback"
+    process = _start(*load, "--port", "0", "--tokens-file", str(tokens_file), "--redirect-uri", callback)
     try:
         info = _wait_for(tokens_file, process)
         (district,) = info["districts"]  # type: ignore[misc]
         if source == "snapshot":
             assert district["id"] == DISTRICT
             assert district["name"] == "Maple Unified"
-        assert set(info) == {"base_url", "client_id", "client_secret", "districts"}
+        assert set(info) == {"base_url", "client_id", "client_secret", "redirect_uris", "districts"}
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -69,12 +70,20 @@ def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: P
                 assert time.monotonic() < deadline, "server never accepted connections"
                 time.sleep(0.05)
         assert response.json()["data"][0]["data"]["id"] == district["id"]
+        assert info["redirect_uris"] == [callback]
+        login = httpx.post(
+            f"{info['base_url']}/oauth/authorize",
+            data={"response_type": "code", "client_id": str(info["client_id"]), "redirect_uri": callback},
+        )
+        assert login.status_code == 400  # no user chosen, but the redirect URI itself was accepted
+        assert "redirect_uri" not in login.text
     finally:
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=30)
     assert f"district {district['id']}  {district['name']}  token {district['token']}" in stdout
     assert str(info["base_url"]) in stdout
     assert str(info["client_secret"]) in stdout
+    assert f"OAuth redirect URIs {callback}" in stdout
 
 
 def test_a_missing_sftp_directory_is_a_roster_error(tmp_path: Path) -> None:
@@ -133,7 +142,11 @@ def test_serve_injects_the_faults_and_rate_limit_it_is_given(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--fault", "nonsense"], "fault"), (["--rate-limit", "0"], "--rate-limit")],
+    [
+        (["--fault", "nonsense"], "fault"),
+        (["--rate-limit", "0"], "--rate-limit"),
+        (["--redirect-uri", "app.example/cb"], "app.example/cb"),
+    ],
 )
 def test_bad_fault_specs_and_rate_limits_are_usage_errors(args: list[str], message: str) -> None:
     result = run_rollcall("emulator", "serve", "--port", "0", *args)

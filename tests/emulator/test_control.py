@@ -148,3 +148,17 @@ def test_a_short_rate_window_is_the_one_the_headers_report() -> None:
             answer = http.get("/v3.0/users")
         assert answer.headers["X-RateLimit-Limit"] == "5"
         assert int(answer.headers["X-RateLimit-Reset"]) % 2 == 0
+
+
+def test_a_redirect_uri_is_registered_over_http_and_a_bad_one_refused(
+    emulator: Emulator, anonymous: httpx.Client
+) -> None:
+    callback = "http://127.0.0.1:8123/auth/clever/callback"
+    added = anonymous.post("/_emulator/redirect-uris", json={"uri": callback})
+    assert added.status_code == 200
+    assert added.json()["redirect_uris"][-1] == callback
+    assert anonymous.get("/_emulator/districts").json()["redirect_uris"] == list(emulator.redirect_uris)
+    refused = anonymous.post("/_emulator/redirect-uris", json={"uri": "app.example/cb"})
+    assert refused.status_code == 400
+    assert "app.example/cb" in refused.json()["message"]
+    assert emulator.redirect_uris[-1] == callback

@@ -8,11 +8,14 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from rollcall.emulator import Emulator
 from rollcall.emulator.id_token import InvalidIdToken, decode_id_token, encode_id_token
 from rollcall.emulator.oauth import basic_credentials, redirect_target
 from rollcall.emulator.state import EmulatorState
+from rollcall.errors import UsageError
 from tests.emulator import identity_fixtures as served
 from tests.factories import sign_in as fx
 
@@ -348,3 +351,55 @@ def test_decode_id_token_checks_signature_expiry_audience_and_shape() -> None:
     no_exp = encode_id_token({"sub": "u"}, "secret")
     with pytest.raises(InvalidIdToken, match="exp"):
         decode_id_token(no_exp, "secret", now=0)
+
+
+WEB_APP_CALLBACK = "http://127.0.0.1:8123/auth/clever/callback"
+
+
+def _login_location(emulator_app: Starlette, client_id: str, redirect_uri: str) -> tuple[int, str]:
+    client = TestClient(emulator_app, follow_redirects=False)
+    form = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri, "user_id": fx.ADA}
+    response = client.post("/oauth/authorize", data=form)
+    return response.status_code, response.headers.get("location", "")
+
+
+def test_an_emulator_given_a_web_apps_redirect_uri_accepts_it_and_no_longer_the_default() -> None:
+    with Emulator(redirect_uris=[WEB_APP_CALLBACK]) as emulator:
+        emulator.load_snapshot(fx.snapshot())
+        client_id = emulator.state.tokens.client_id
+        status, location = _login_location(emulator.app, client_id, WEB_APP_CALLBACK)
+        assert (status, location.startswith(WEB_APP_CALLBACK + "?code=")) == (302, True)
+        assert _login_location(emulator.app, client_id, served.REDIRECT_URI)[0] == 400
+        assert emulator.redirect_uris == (WEB_APP_CALLBACK,)
+
+
+def test_registering_a_redirect_uri_later_adds_it_beside_the_others() -> None:
+    with Emulator() as emulator:
+        emulator.load_snapshot(fx.snapshot())
+        emulator.register_redirect_uri(WEB_APP_CALLBACK)
+        emulator.register_redirect_uri(WEB_APP_CALLBACK)  # twice is once
+        assert emulator.redirect_uris == (served.REDIRECT_URI, WEB_APP_CALLBACK)
+        client_id = emulator.state.tokens.client_id
+        assert _login_location(emulator.app, client_id, WEB_APP_CALLBACK)[0] == 302
+        assert _login_location(emulator.app, client_id, served.REDIRECT_URI)[0] == 302
+
+
+@pytest.mark.parametrize(
+    ("uri", "reason"),
+    [
+        ("/auth/clever/callback", "absolute http(s) URL"),
+        ("ftp://app.example/cb", "absolute http(s) URL"),
+        ("http:///cb", "absolute http(s) URL"),
+        ("https://app.example/cb#top", "fragment"),
+        ("http://[::1/cb", "not a URL"),
+    ],
+)
+def test_a_redirect_uri_that_is_not_an_absolute_http_url_is_refused_and_nothing_changes(
+    uri: str, reason: str
+) -> None:
+    with pytest.raises(UsageError, match=re.escape(reason)):
+        Emulator(redirect_uris=[WEB_APP_CALLBACK, uri])
+    with Emulator() as emulator:
+        with pytest.raises(UsageError, match=re.escape(reason)):
+            emulator.register_redirect_uri(uri)
+        assert emulator.redirect_uris == (served.REDIRECT_URI,)

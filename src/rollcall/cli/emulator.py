@@ -34,6 +34,7 @@ def _connection_info(emulator: Emulator, base_url: str) -> dict[str, object]:
         "base_url": base_url,
         "client_id": tokens.client_id,
         "client_secret": tokens.client_secret,
+        "redirect_uris": list(tokens.redirect_uris),
         "districts": [
             {"id": d, "name": emulator.state.district(d).name, "token": emulator.district_token(d)}
             for d in emulator.state.district_ids()
@@ -68,6 +69,13 @@ def serve(
     ] = None,
     fault_seed: Annotated[int, typer.Option(help="Seed of probabilistic faults.")] = 0,
     rate_limit: Annotated[int, typer.Option(help="Requests per minute per token (Clever: 1200).")] = 1_200,
+    redirect_uri: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Accept this OAuth redirect URI, e.g. a web app's callback (repeatable; replaces the default"
+            " http://127.0.0.1:8000/auth/clever/callback)."
+        ),
+    ] = None,
 ) -> None:
     """Serve Clever's API (v2.1, v3.0, v3.1, events, control plane under /_emulator/) until interrupted."""
     if generate_students is not None and generate_students < 1:
@@ -75,7 +83,7 @@ def serve(
     if rate_limit < 1:
         raise UsageError(f"--rate-limit must be at least 1 (got {rate_limit})")
     plan = parse_fault_plan(fault, seed=fault_seed) if fault else None
-    emulator = Emulator(seed=seed, fault_plan=plan, rate_limit=rate_limit)
+    emulator = Emulator(seed=seed, fault_plan=plan, rate_limit=rate_limit, redirect_uris=redirect_uri or ())
     for directory in sftp or []:
         emulator.load_sftp(directory)
     for path in snapshot or []:
@@ -87,6 +95,7 @@ def serve(
     info = _connection_info(emulator, base_url)
     out.print(f"Clever API emulator at {base_url}", markup=False)
     out.print(f"OAuth client id {info['client_id']}  secret {info['client_secret']}", markup=False)
+    out.print(f"OAuth redirect URIs {'  '.join(emulator.redirect_uris)}", markup=False)
     for district in emulator.state.district_ids():
         name = emulator.state.district(district).name
         out.print(f"district {district}  {name}  token {emulator.district_token(district)}", markup=False)

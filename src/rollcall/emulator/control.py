@@ -55,6 +55,10 @@ class SsoRequest(msgspec.Struct, forbid_unknown_fields=True):
     role: str | None = None
 
 
+class RedirectUriRequest(msgspec.Struct, forbid_unknown_fields=True):
+    uri: str
+
+
 class ClockRequest(msgspec.Struct, forbid_unknown_fields=True):
     seconds: float = 0
     days: float = 0
@@ -181,6 +185,11 @@ class ControlPlane:
         wanted = _decode(body, SsoRequest, "SSO token")
         return _json(mint_sso_token(self.state, wanted.user_id, wanted.role))
 
+    def register_redirect_uri(self, request: Request, body: bytes) -> Response:
+        wanted = _decode(body, RedirectUriRequest, "redirect URI")
+        self.state.tokens.register_redirect_uri(wanted.uri)
+        return _json({"redirect_uris": list(self.state.tokens.redirect_uris)})
+
     def get_clock(self, request: Request, body: bytes) -> Response:
         return _json({"now": format_timestamp(self.state.clock.now())})
 
@@ -206,6 +215,7 @@ class ControlPlane:
                 methods=["POST"],
             ),
             Route(f"{p}/sso-tokens", self._guarded(self.mint_sso), methods=["POST"]),
+            Route(f"{p}/redirect-uris", self._guarded(self.register_redirect_uri), methods=["POST"]),
             Route(f"{p}/clock", self._guarded(self.get_clock), methods=["GET"]),
             Route(f"{p}/clock", self._guarded(self.advance_clock), methods=["POST"]),
         ]

@@ -47,13 +47,17 @@ class Emulator:
         rate_limit: int = DEFAULT_RATE_LIMIT,
         rate_window_seconds: int = 60,
         limit_clock: Clock | None = None,
+        redirect_uris: Sequence[str] = (),
     ) -> None:
         """`rate_limit` requests per `rate_window_seconds` (a minute) per token (Clever's 1 200 by default;
         tests shorten the window to see it roll over). Rate-limit windows follow
         `limit_clock`, the wall clock by default, so a long-running emulator rolls its windows over like
-        Clever while the district data keeps the emulator's own (fixed, advanceable) clock."""
+        Clever while the district data keeps the emulator's own (fixed, advanceable) clock. `redirect_uris`
+        replace the OAuth client's default one (`http://127.0.0.1:8000/auth/clever/callback`)."""
         self.seed = seed
         self.state = EmulatorState(seed=seed)
+        if redirect_uris:
+            self.state.tokens.replace_redirect_uris(redirect_uris)
         self.identity = identity_layer(
             self.state,
             fault_plan=fault_plan,
@@ -110,6 +114,16 @@ class Emulator:
 
             raise UsageError(f"{len(ids)} districts are loaded; say which one with district_id=")
         return ids[0]
+
+    def register_redirect_uri(self, uri: str) -> None:
+        """Accept `uri` (a web app's OAuth callback) as a redirect URI too; UsageError when it is not an
+        absolute http(s) URL."""
+        self.state.tokens.register_redirect_uri(uri)
+
+    @property
+    def redirect_uris(self) -> tuple[str, ...]:
+        """The OAuth client's registered redirect URIs (the first is used when a request sends none)."""
+        return self.state.tokens.redirect_uris
 
     def mint_sso_token(self, user_id: str, role: str | None = None) -> str:
         """A bearer token as if the user had logged in through Clever SSO in `role`."""

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Final, Literal
+from urllib.parse import urlsplit
+
+from rollcall.errors import UsageError
 
 GrantKind = Literal["district", "sso"]
 
@@ -45,6 +49,21 @@ DISTRICT_SCOPES = (
     "read:teachers_basic", "read:user_id", "read:sis",
 )  # fmt: skip
 SSO_SCOPES = ("read:user_id", "read:sis")
+DEFAULT_REDIRECT_URI: Final = "http://127.0.0.1:8000/auth/clever/callback"
+
+
+def check_redirect_uri(uri: str) -> str:
+    """`uri` when an app may register it (absolute http(s) with a host, no fragment, as OAuth 2.0 §3.1.2
+    asks); UsageError naming it otherwise."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError as error:
+        raise UsageError(f"redirect URI {uri!r} is not a URL: {error}") from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"redirect URI {uri!r} must be an absolute http(s) URL with a host")
+    if parts.fragment or uri.endswith("#"):
+        raise UsageError(f"redirect URI {uri!r} must not have a fragment (#…)")
+    return uri
 
 
 @dataclass(slots=True)
@@ -54,7 +73,7 @@ class TokenRegistry:
     seed: str
     client_id: str = ""
     client_secret: str = ""
-    redirect_uris: tuple[str, ...] = ("http://127.0.0.1:8000/auth/clever/callback",)
+    redirect_uris: tuple[str, ...] = (DEFAULT_REDIRECT_URI,)
     _grants: dict[str, Grant] = field(default_factory=dict)
     _district_tokens: dict[str, str] = field(default_factory=dict)
     _codes: dict[str, AuthorizationCode] = field(default_factory=dict)
@@ -65,6 +84,20 @@ class TokenRegistry:
             self.client_id = self._derive("client-id", 20)
         if not self.client_secret:
             self.client_secret = self._derive("client-secret", 40)
+
+    def replace_redirect_uris(self, uris: Sequence[str]) -> None:
+        """Register exactly `uris` (the first is used when an authorize request sends none); nothing changes
+        when one of them is refused."""
+        checked = tuple(dict.fromkeys(check_redirect_uri(uri) for uri in uris))
+        if not checked:
+            raise UsageError("register at least one redirect URI")
+        self.redirect_uris = checked
+
+    def register_redirect_uri(self, uri: str) -> None:
+        """Accept `uri` as a redirect URI of the OAuth client too (matched exactly, as Clever does); a URI
+        already registered stays where it is. UsageError when it is not an absolute http(s) URL."""
+        if check_redirect_uri(uri) not in self.redirect_uris:
+            self.redirect_uris = (*self.redirect_uris, uri)
 
     def _derive(self, purpose: str, length: int) -> str:
         return hashlib.blake2b(f"{self.seed}\x1f{purpose}".encode(), digest_size=32).hexdigest()[:length]
