@@ -1,4 +1,4 @@
-"""The `rollcall` Typer application: every sub-command is registered here, and every `RollcallError` becomes a
+"""The `rollcall` command line: the table of sub-commands, and the one place every `RollcallError` becomes a
 one-line message and its exit code instead of a traceback."""
 
 from __future__ import annotations
@@ -8,29 +8,38 @@ from typing import Annotated
 
 import typer
 
-from rollcall.cli.console import err
-from rollcall.cli.demo import demo
-from rollcall.cli.emulator import app as emulator_app
-from rollcall.cli.logs import configure_logging
-from rollcall.cli.roster import app as roster_app
-from rollcall.cli.sync import sync
+from rollcall.cli.lazy import CommandEntry, LazyGroup
 from rollcall.errors import RollcallError
+
+# Every sub-command of `rollcall`, in the order `rollcall --help` lists them. Its module is imported only when
+# the command runs, so `rollcall --help` stays fast however many rooms there are.
+# To add a command, add ONE line: (name, "module:attribute", one-line summary), where the attribute is
+# a `typer.Typer` (a group such as `rollcall roster …`) or a function (one command such as `rollcall sync`).
+# Keep the summary one short sentence: it is what `rollcall --help` lists.
+COMMANDS: tuple[CommandEntry, ...] = (
+    ("demo", "rollcall.cli.demo:demo", "Run the v2 → v3 story on a generated district, nothing to install."),
+    ("roster", "rollcall.cli.roster:app", "Read, check and generate SFTP roster directories."),
+    ("emulator", "rollcall.cli.emulator:app", "Serve an emulator of Clever's API for tests and demos."),
+    ("sync", "rollcall.cli.sync:sync", "Sync Clever into a SQL store: full, incremental, resumable."),
+    ("version", "rollcall.cli.app:version", "Print rollcall's version."),
+)  # fmt: skip
+
+
+class _RollcallGroup(LazyGroup):
+    table = COMMANDS
+
 
 app = typer.Typer(
     name="rollcall",
+    cls=_RollcallGroup,
     help="Clever API v3 migration toolkit: emulator, client, sync, migration and access engines.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
-app.add_typer(roster_app, name="roster")
-app.add_typer(emulator_app, name="emulator")
-app.command("demo")(demo)
-app.command("sync")(sync)
 
-
-@app.command()
 def version() -> None:
     """Print rollcall's version."""
     from rollcall import __version__
@@ -40,11 +49,16 @@ def version() -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Log info events (pages, retries) to stderr.")
     ] = False,
 ) -> None:
     """Clever API v3 migration toolkit: emulator, client, sync, migration and access engines."""
+    if ctx.invoked_subcommand == "version":
+        return  # it only prints; importing structlog (and Rich with it) would triple its time
+    from rollcall.cli.logs import configure_logging
+
     configure_logging(verbose=verbose)
 
 
@@ -52,10 +66,18 @@ def main() -> None:
     """Console-script entry point. Click handles usage errors itself (exit 2); rollcall's own errors are
     printed as one line and exit with their `exit_code`."""
     try:
-        app()
+        app(prog_name="rollcall")
     except RollcallError as error:
-        err.print(f"[bold red]error:[/] {error}", markup=True)
+        _print_error(error)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
-        err.print("interrupted")
+        _print_error("interrupted")
         sys.exit(130)
+
+
+def _print_error(error: RollcallError | str) -> None:
+    from rich.text import Text  # Rich is imported only on this path and by the commands
+
+    from rollcall.cli.console import err
+
+    err.print(Text.assemble(("error:", "bold red"), f" {error}"))

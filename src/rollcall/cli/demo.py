@@ -67,15 +67,22 @@ def _legacy_table(store: Store, person: User) -> Table:
 
 def demo(
     students: Annotated[
-        int, typer.Option("--students", "-n", help="Size of the generated district.")
+        int, typer.Option("--students", "-n", metavar="N", help="Size of the generated district.")
     ] = 2_000,
-    seed: Annotated[str, typer.Option("--seed", help="Seed of the generated district.")] = "demo",
+    seed: Annotated[
+        str, typer.Option("--seed", metavar="SEED", help="Seed of the generated district.")
+    ] = "demo",
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Keep the generated SFTP directory here (default: a temp dir)."),
+        typer.Option(
+            "--out", metavar="DIR", help="Keep the generated SFTP directory here (default: a temp dir)."
+        ),
     ] = None,
     db: Annotated[
-        str | None, typer.Option("--db", help="Sync into this database URL (default: a temp SQLite file).")
+        str | None,
+        typer.Option(
+            "--db", metavar="URL", help="Sync into this database URL (default: a temp SQLite file)."
+        ),
     ] = None,
 ) -> None:
     """Generate a district, serve it from the emulator, follow one multi-role person through v2.1 and v3.1,

@@ -45,39 +45,49 @@ def _connection_info(emulator: Emulator, base_url: str) -> dict[str, object]:
 @app.command()
 def serve(
     sftp: Annotated[
-        list[Path] | None, typer.Option(help="An SFTP roster directory to serve (repeatable).")
+        list[Path] | None, typer.Option(metavar="DIR", help="An SFTP roster directory to serve (repeatable).")
     ] = None,
     snapshot: Annotated[
-        list[Path] | None, typer.Option(help="A district snapshot JSON file (repeatable).")
+        list[Path] | None, typer.Option(metavar="FILE", help="A district snapshot JSON file (repeatable).")
     ] = None,
     generate_students: Annotated[
-        int | None, typer.Option(help="Also serve a generated district of this many students.")
+        int | None, typer.Option(metavar="N", help="Also serve a generated district of this many students.")
     ] = None,
     seed: Annotated[
-        str, typer.Option(help="Seed of the generator and of the emulator's tokens.")
+        str, typer.Option(metavar="SEED", help="Seed of the generator and of the emulator's tokens.")
     ] = "rollcall",
-    host: Annotated[str, typer.Option(help="Address to listen on (keep it on loopback).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    host: Annotated[
+        str, typer.Option(metavar="HOST", help="Address to listen on (keep it on loopback).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on (0: any free port).")] = 8765,
     tokens_file: Annotated[
-        Path | None, typer.Option(help="Write base URL, OAuth client and district tokens to this JSON file.")
+        Path | None,
+        typer.Option(
+            metavar="FILE", help="Write base URL, OAuth client and district tokens to this JSON file."
+        ),
     ] = None,
     fault: Annotated[
         list[str] | None,
         typer.Option(
-            help="Inject a fault, e.g. '503@/v3.1/users*:count=3' (repeatable; docs/emulator-identity.md)."
+            metavar="FAULT",
+            help="Inject a fault, e.g. '503@/v3.1/users*:count=3' (repeatable; docs/emulator-identity.md).",
         ),
     ] = None,
-    fault_seed: Annotated[int, typer.Option(help="Seed of probabilistic faults.")] = 0,
-    rate_limit: Annotated[int, typer.Option(help="Requests per minute per token (Clever: 1200).")] = 1_200,
+    fault_seed: Annotated[int, typer.Option(metavar="N", help="Seed of probabilistic faults.")] = 0,
+    rate_limit: Annotated[
+        int, typer.Option(metavar="N", help="Requests per minute per token (Clever: 1200).")
+    ] = 1_200,
     redirect_uri: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="URI",
             help="Accept this OAuth redirect URI, e.g. a web app's callback (repeatable; replaces the default"
-            " http://127.0.0.1:8000/auth/clever/callback)."
+            " http://127.0.0.1:8000/auth/clever/callback).",
         ),
     ] = None,
 ) -> None:
-    """Serve Clever's API (v2.1, v3.0, v3.1, events, control plane under /_emulator/) until interrupted."""
+    """Serve Clever's API over HTTP until interrupted. It answers v2.1, v3.0, v3.1 and the events API, and
+    takes roster changes on its control plane under /_emulator/."""
     if generate_students is not None and generate_students < 1:
         raise UsageError(f"--generate-students must be at least 1 (got {generate_students})")
     if rate_limit < 1:

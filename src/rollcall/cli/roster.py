@@ -21,22 +21,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-SeedOption = Annotated[str, typer.Option("--seed", help="Namespace of the derived ids.")]
+SeedOption = Annotated[str, typer.Option("--seed", metavar="SEED", help="Namespace of the derived ids.")]
 DistrictNameOption = Annotated[
-    str | None, typer.Option("--district-name", help="District name (default: the directory's name).")
+    str | None,
+    typer.Option("--district-name", metavar="NAME", help="District name (default: the directory's name)."),
 ]
 
 
 @app.command()
 def inspect(
-    directory: Annotated[Path, typer.Argument(help="Directory holding schools.csv, students.csv, …")],
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIRECTORY", help="Directory holding schools.csv, students.csv, …")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON document instead of tables.")
     ] = False,
     seed: SeedOption = "rollcall",
     district_name: DistrictNameOption = None,
 ) -> None:
-    """Show what a roster directory holds and every problem in it (exit 3 when any is an error)."""
+    """Show what a roster directory holds and every problem in it. Exits 3 when any problem is an error."""
     report = read_roster(directory, seed=seed, district_name=district_name)
     if as_json:
         typer.echo(msgspec.json.encode(inspection_document(directory, report)).decode())

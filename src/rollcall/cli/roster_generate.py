@@ -44,17 +44,25 @@ def summary_table(summary: GenerationSummary) -> Table:
 
 
 def generate(
-    students: Annotated[int, typer.Option("--students", "-n", help="Number of students (at least 1).")],
-    seed: Annotated[
-        str, typer.Option("--seed", help="Seed: the same seed and size give byte-identical files.")
+    students: Annotated[
+        int, typer.Option("--students", "-n", metavar="N", help="Number of students (at least 1).")
     ],
-    out_dir: Annotated[Path, typer.Option("--out", help="Directory to write the CSV files into (created).")],
+    seed: Annotated[
+        str,
+        typer.Option(
+            "--seed", metavar="SEED", help="Seed: the same seed and size give byte-identical files."
+        ),
+    ],
+    out_dir: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Directory to write the CSV files into (created).")
+    ],
     force: Annotated[
         bool, typer.Option("--force", help="Write into a non-empty directory, replacing its roster files.")
     ] = False,
 ) -> None:
-    """Generate a synthetic district (schools, students with contacts, teachers, staff, sections, enrollments,
-    district admins) with multi-role employees, written school by school in bounded memory."""
+    """Generate a synthetic district as Clever SFTP files. It holds schools, students with contacts,
+    teachers, staff, sections, enrollments and district admins, with multi-role employees, and is written
+    school by school in bounded memory."""
     if students < PROGRESS_FROM_STUDENTS:
         summary = generate_roster(out_dir, students=students, seed=parse_seed(seed), force=force)
     else:

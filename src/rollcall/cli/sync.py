@@ -91,15 +91,25 @@ def sync(
     token: Annotated[
         str | None,
         typer.Option(
-            "--token", envvar="ROLLCALL_CLEVER_TOKEN", help="District-app bearer token.", show_default=False
+            "--token",
+            envvar="ROLLCALL_CLEVER_TOKEN",
+            metavar="TOKEN",
+            help="District-app bearer token.",
+            show_default=False,
         ),
     ] = None,
     clever_url: Annotated[
-        str, typer.Option("--clever-url", envvar="ROLLCALL_CLEVER_URL", help="Data API base URL.")
+        str,
+        typer.Option("--clever-url", envvar="ROLLCALL_CLEVER_URL", metavar="URL", help="Data API base URL."),
     ] = DEFAULT_BASE_URL,
-    api: Annotated[str, typer.Option("--api", help="API version to sync: v3.1 or v3.0.")] = "v3.1",
+    api: Annotated[
+        str, typer.Option("--api", metavar="VERSION", help="API version to sync: v3.1 or v3.0.")
+    ] = "v3.1",
     db: Annotated[
-        str, typer.Option("--db", envvar="ROLLCALL_DB_URL", help="sqlite:///file.db or postgresql://…")
+        str,
+        typer.Option(
+            "--db", envvar="ROLLCALL_DB_URL", metavar="URL", help="sqlite:///file.db or postgresql://…"
+        ),
     ] = DEFAULT_URL,
     incremental: Annotated[
         bool,
@@ -113,26 +123,33 @@ def sync(
         bool, typer.Option("--all-districts", help="Sync every district connected to the app.")
     ] = False,
     client_id: Annotated[
-        str | None, typer.Option("--client-id", envvar="ROLLCALL_CLIENT_ID", help="OAuth client id.")
+        str | None,
+        typer.Option("--client-id", envvar="ROLLCALL_CLIENT_ID", metavar="ID", help="OAuth client id."),
     ] = None,
     client_secret: Annotated[
         str | None,
         typer.Option(
             "--client-secret",
             envvar="ROLLCALL_CLIENT_SECRET",
+            metavar="SECRET",
             help="OAuth client secret.",
             show_default=False,
         ),
     ] = None,
-    oauth_url: Annotated[str, typer.Option("--oauth-url", help="OAuth base URL.")] = CLEVER_OAUTH_BASE,
+    oauth_url: Annotated[
+        str, typer.Option("--oauth-url", metavar="URL", help="OAuth base URL.")
+    ] = CLEVER_OAUTH_BASE,
     district: Annotated[
-        str | None, typer.Option("--district", help="Only this district id (checked against the token).")
+        str | None,
+        typer.Option("--district", metavar="ID", help="Only this district id (checked against the token)."),
     ] = None,
-    page_size: Annotated[int, typer.Option("--page-size", help="Records per request (1–10000).")] = MAX_LIMIT,
+    page_size: Annotated[
+        int, typer.Option("--page-size", metavar="N", help="Records per request (1–10000).")
+    ] = MAX_LIMIT,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every page written.")] = False,
 ) -> None:
-    """Sync Clever into the store: a full sync (pull everything, sweep what vanished) or, with
-    --incremental, the events since the last checkpoint. A killed sync resumes where it stopped."""
+    """Sync Clever into a SQL store. A full sync pulls everything and sweeps what vanished; with
+    --incremental it applies the events since the last checkpoint. A killed sync resumes where it stopped."""
     configure_logging(verbose=verbose)
     _check_options(token, all_districts, client_id, client_secret)
     version = parse_api_version(api)
