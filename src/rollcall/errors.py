@@ -2,6 +2,8 @@
 
 RollcallError                      exit 1   anything rollcall raises on purpose
 ├── UsageError                     exit 2   a command was called with arguments that cannot work
+│   ├── AccessUsageError           exit 2   an access check names an unknown user, action, role or bad target
+│   └── PolicyError                exit 2   an access policy file does not parse or says something invalid
 ├── RosterError                    exit 3   a roster (SFTP directory) cannot be read or is invalid
 │   └── RosterInvalid              exit 3   problems found (with file, line, column) stop the load
 ├── CleverApiError                 exit 4   the Clever API (or the emulator) answered with an error
@@ -31,6 +33,14 @@ class UsageError(RollcallError):
     """A command was called with arguments that cannot work together."""
 
     exit_code = 2
+
+
+class AccessUsageError(UsageError):
+    """An access check or explanation was asked with an unknown action, role or user, or a malformed target."""
+
+
+class PolicyError(UsageError):
+    """An access policy file cannot be read, is not TOML, or grants something invalid; names file:line."""
 
 
 class RosterError(RollcallError):

@@ -1,0 +1,233 @@
+"""`AccessEngine`: answers whether a user may do an action on a target, from a policy compiled against the
+index of one district's facts, with a one-sentence reason; explains a user's grants; refreshes from the
+facts only what changed since it last read them."""
+
+from __future__ import annotations
+
+import threading
+from typing import Final
+
+from rollcall.access.decision import Decision, Explanation, Grant
+from rollcall.access.facts import AccessFacts
+from rollcall.access.index import FactIndex
+from rollcall.access.policy import Policy, Rule, load_policy
+from rollcall.access.scopes import ROLE_WORDS, SCOPES, Scope
+from rollcall.access.target import ACTIONS, Action, Target, TargetKind, as_action, parse_target
+from rollcall.domain.user import RoleName, as_role_name
+from rollcall.errors import AccessUsageError
+
+_NONE: Final[frozenset[str]] = frozenset()
+_Compiled = tuple[tuple[Rule, Scope], ...]
+
+
+def as_acting_role(text: str | None) -> RoleName | None:
+    """`text` as a role to act in (None: no role chosen); AccessUsageError for a word that is no role."""
+    if text is None:
+        return None
+    role = as_role_name(text)
+    if role is None:
+        raise AccessUsageError(
+            f"unknown role {text!r}: act as one of student, teacher, staff, district_admin, contact"
+        )
+    return role
+
+
+class AccessEngine:
+    """Role-aware, school-scoped permission checks for one district. Build it once (it reads every fact),
+    call `refresh()` to pick up what sync wrote since (it reads only what changed)."""
+
+    def __init__(self, facts: AccessFacts, policy: Policy | None = None) -> None:
+        self.policy = policy if policy is not None else load_policy()
+        self._facts = facts
+        self._rules: dict[tuple[RoleName, Action, TargetKind], _Compiled] = {}
+        self._kind_actions: dict[tuple[RoleName, TargetKind], tuple[Action, ...]] = {}
+        for rule in self.policy.rules:
+            for action in rule.actions:
+                key = (rule.role, action, rule.kind)
+                self._rules[key] = (*self._rules.get(key, ()), (rule, SCOPES[rule.scope]))
+            actions = self._kind_actions.get((rule.role, rule.kind), ())
+            self._kind_actions[(rule.role, rule.kind)] = tuple(
+                a for a in ACTIONS if a in actions or a in rule.actions
+            )
+        self._refreshing = threading.Lock()
+        self._version = facts.version()  # read first: a change made while building is read again later
+        self._index = FactIndex.build(facts)
+
+    @property
+    def district_id(self) -> str:
+        return self._index.district_id
+
+    @property
+    def index(self) -> FactIndex:
+        """The compiled facts (read-only use: benchmarks, diagnostics)."""
+        return self._index
+
+    def refresh(self) -> None:
+        """Bring the index up to date with the facts, re-reading only the users and sections changed since
+        the last read (everything, when the facts cannot say what changed)."""
+        with self._refreshing:
+            if self._facts.version() == self._version:
+                return
+            changes = self._facts.changes_since(self._version)
+            if changes is None:
+                version = self._facts.version()
+                self._index = FactIndex.build(self._facts)
+                self._version = version
+                return
+            version, users, sections = changes
+            if users:
+                self._index.replace_users(users, self._facts.users(users))
+            if sections:
+                self._index.replace_sections(sections, self._facts.sections(sections))
+            self._version = version
+
+    # -- checks ----------------------------------------------------------------------------------------
+
+    def check(
+        self, user_id: str, action: str, target: str | Target, acting_as: str | None = None
+    ) -> Decision:
+        """May `user_id` do `action` on `target`? Only `acting_as`'s grants count when a role is named (a
+        role the user does not hold is denied, never widened); otherwise the policy's combine mode says.
+        AccessUsageError for an unknown action or role, or a malformed target."""
+        if action not in ACTIONS:
+            as_action(action)  # raises, naming the actions
+        verb: Action = action  # type: ignore[assignment]  # checked just above, without a loop per check
+        goal = target if isinstance(target, Target) else parse_target(target)
+        role_asked = as_acting_role(acting_as)
+        index = self._index
+        held = index.roles.get(user_id)
+        label = index.label(goal.kind, goal.id)
+        text = str(goal)
+        if held is None:
+            reason = f"user {user_id} may not {verb} {label}: no such user in {index.district_name}"
+            return Decision(False, user_id, verb, text, role_asked, None, None, reason)
+        name = index.names[user_id]
+        if role_asked is not None:
+            name += f", acting as {ROLE_WORDS[role_asked]},"
+            if role_asked not in held:
+                words = ROLE_WORDS[role_asked]
+                reason = f"{name} may not {verb} {label}: they do not hold the {words} role"
+                return Decision(False, user_id, verb, text, role_asked, None, None, reason)
+            counted: tuple[RoleName, ...] = (role_asked,)
+        else:
+            if not held:
+                reason = f"{name} may not {verb} {label}: holds no role"
+                return Decision(False, user_id, verb, text, None, None, None, reason)
+            counted = self.policy.counted_roles(held)
+        if not index.has_target(goal.kind, goal.id):
+            reason = f"{name} may not {verb} {label}: no such {goal.kind} in {index.district_name}"
+            return Decision(False, user_id, verb, text, role_asked, None, None, reason)
+        for role in counted:
+            for rule, scope in self._rules.get((role, verb, goal.kind), ()):
+                if rule.staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(rule.staff_roles):
+                    continue
+                witness = scope.covers(index, user_id, role, goal.id)
+                if witness is not None:
+                    because = scope.because(index, user_id, role, witness)
+                    if rule.staff_roles:
+                        because += f" ({', '.join(sorted(rule.staff_roles & index.staff_roles[user_id]))})"
+                    reason = f"{name} may {verb} {label}: {because}"
+                    return Decision(True, user_id, verb, text, role_asked, role, rule.label, reason)
+        misses = self._misses(user_id, verb, goal, held, counted, role_asked)
+        reason = f"{name} may not {verb} {label}: {misses}"
+        return Decision(False, user_id, verb, text, role_asked, None, None, reason)
+
+    def _misses(
+        self,
+        user_id: str,
+        action: Action,
+        target: Target,
+        held: tuple[RoleName, ...],
+        counted: tuple[RoleName, ...],
+        acting_as: RoleName | None,
+    ) -> str:
+        """Why each counted role does not grant it, e.g. `teaches no such section; staff grants view only`."""
+        index = self._index
+        parts: list[str] = []
+        if acting_as is None and len(counted) < len(held):
+            which = "highest" if self.policy.combine == "highest" else "lowest"
+            parts.append(f"only their {which} role counts ({ROLE_WORDS[counted[0]]})")
+        for role in (r for r in held if r in counted):  # Clever's order reads naturally: teacher first
+            words = ROLE_WORDS[role]
+            compiled = self._rules.get((role, action, target.kind), ())
+            for rule, scope in compiled:
+                if rule.staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(rule.staff_roles):
+                    needed = ", ".join(sorted(rule.staff_roles))
+                    parts.append(f"{words} may {action} {target.kind}s only as {needed}")
+                else:
+                    parts.append(scope.missing(index, role, target.kind, target.id))
+            if not compiled:
+                others = self._kind_actions.get((role, target.kind))
+                if others:
+                    parts.append(f"{words} grants {' and '.join(others)} only")
+                else:
+                    parts.append(f"{words} grants nothing on {target.kind}s")
+        return "; ".join(dict.fromkeys(parts))
+
+    # -- what a user holds -----------------------------------------------------------------------------
+
+    def roles_of(self, user_id: str) -> tuple[RoleName, ...]:
+        """The roles the user holds, in Clever's order (what a role switcher offers); () if unknown."""
+        return self._index.roles.get(user_id, ())
+
+    def _counted(self, user_id: str, acting_as: str | None) -> tuple[RoleName, ...]:
+        held = self._index.roles.get(user_id, ())
+        role = as_acting_role(acting_as)
+        if role is not None:
+            return (role,) if role in held else ()
+        return self.policy.counted_roles(held)
+
+    def grants(self, user_id: str, acting_as: str | None = None) -> tuple[Grant, ...]:
+        """Every grant that counts for the user (by combine mode, or only `acting_as`'s), with the ids it
+        covers; () for an unknown user or a role not held."""
+        index = self._index
+        found: list[Grant] = []
+        for role in self._counted(user_id, acting_as):
+            for rule in self.policy.rules:
+                if rule.role != role:
+                    continue
+                if rule.staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(rule.staff_roles):
+                    continue
+                scope = SCOPES[rule.scope]
+                ids = tuple(sorted(scope.visible(index, user_id, role, rule.kind)))
+                words = scope.words(index, user_id, role)
+                district_wide = rule.scope == "district"
+                found.append(Grant(role, rule.label, rule.actions, rule.kind, words, ids, district_wide))
+        return tuple(found)
+
+    def visible(self, user_id: str, kind: str, acting_as: str | None = None) -> tuple[str, ...]:
+        """Ids of the targets of `kind` the user may `view`, sorted (what a page lists)."""
+        found: set[str] = set()
+        for role in self._counted(user_id, acting_as):
+            for rule, scope in self._rules.get((role, "view", kind), ()):  # type: ignore[arg-type]
+                staff = self._index.staff_roles.get(user_id, _NONE)
+                if rule.staff_roles and staff.isdisjoint(rule.staff_roles):
+                    continue
+                found.update(scope.visible(self._index, user_id, role, kind))
+        return tuple(sorted(found))
+
+    def explain(self, user_id: str, acting_as: str | None = None) -> Explanation:
+        """Every role the user holds, which of them count, and the grants that count with their scopes.
+        AccessUsageError for an unknown user or a role they do not hold."""
+        index = self._index
+        held = index.roles.get(user_id)
+        if held is None:
+            raise AccessUsageError(f"unknown user {user_id}: no such user in {index.district_name}")
+        role = as_acting_role(acting_as)
+        if role is not None and role not in held:
+            holds = ", ".join(held) or "no role"
+            raise AccessUsageError(f"{index.names[user_id]} does not hold the {role} role (holds {holds})")
+        schools: dict[str, tuple[str, ...]] = {
+            r: index.schools_of[r][user_id] for r in held if user_id in index.schools_of.get(r, {})
+        }
+        return Explanation(
+            user_id=user_id,
+            name=index.names[user_id],
+            roles=held,
+            acting_as=role,
+            grants=self.grants(user_id, role),
+            counted_roles=self._counted(user_id, role),
+            combine=self.policy.combine,
+            role_schools=schools,
+            staff_roles=tuple(sorted(index.staff_roles.get(user_id, _NONE))),
+        )
