@@ -36,7 +36,7 @@ class UsageError(RollcallError):
 
 
 class AccessUsageError(UsageError):
-    """An access check or explanation was asked with an unknown action, role or user, or a malformed target."""
+    """An access check names an unknown action, role or user, or a malformed target."""
 
 
 class PolicyError(UsageError):
