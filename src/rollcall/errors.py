@@ -17,7 +17,8 @@ RollcallError                      exit 1   anything rollcall raises on purpose
 │   ├── NotImplementedByApi        exit 4   501
 │   └── TransportError             exit 4   connection reset, truncated or undecodable body after retries
 ├── StoreError                     exit 6   the database refused or the schema is not at the expected revision
-└── SyncError                      exit 7   a sync could not finish; the store keeps its last checkpoint
+├── SyncError                      exit 7   a sync could not finish; the store keeps its last checkpoint
+└── SignInRefused                  exit 5   a Clever sign-in could not be trusted (state, code, id_token)
 """
 
 from __future__ import annotations
@@ -116,3 +117,14 @@ class SyncError(RollcallError):
     """A sync could not finish; the store is left at its last committed checkpoint."""
 
     exit_code = 7
+
+
+class SignInRefused(RollcallError):
+    """A Clever sign-in was refused: wrong or missing state, a code Clever would not exchange, an id_token
+    whose signature, audience, expiry or nonce does not hold. `status` is what the web app answers with."""
+
+    exit_code = 5
+
+    def __init__(self, message: str, *, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
