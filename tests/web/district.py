@@ -87,6 +87,13 @@ def people() -> list[User]:
     ]  # fmt: skip
 
 
+def schools() -> dict[str, School]:
+    return {
+        school_id: School(id=school_id, district=DISTRICT, name=name, sis_id=name[0], school_number=number)
+        for school_id, name, number in ((ALDER, "Alder Elementary", "1"), (BIRCH, "Birch Middle", "2"))
+    }
+
+
 def snapshot(users: list[User] | None = None) -> DistrictSnapshot:
     def section(section_id: str, name: str, school: str, teacher: str, students: list[str]) -> Section:
         return Section(
@@ -96,10 +103,7 @@ def snapshot(users: list[User] | None = None) -> DistrictSnapshot:
 
     return DistrictSnapshot(
         district=District(id=DISTRICT, name="Maple Unified"),
-        schools={
-            ALDER: School(id=ALDER, district=DISTRICT, name="Alder Elementary", sis_id="A"),
-            BIRCH: School(id=BIRCH, district=DISTRICT, name="Birch Middle", sis_id="B"),
-        },
+        schools=schools(),
         terms={TERM: Term(id=TERM, district=DISTRICT, name="Fall")},
         courses={COURSE: Course(id=COURSE, district=DISTRICT, name="Math")},
         sections={
