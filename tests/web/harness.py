@@ -82,9 +82,8 @@ class Harness:
 
 
 def build_harness(tmp_path: Path, **overrides: object) -> Harness:
-    emulator = Emulator(seed="web-tests")
+    emulator = Emulator(seed="web-tests", redirect_uris=(REDIRECT_URI,))
     emulator.load_snapshot(district.snapshot())
-    emulator.state.tokens.redirect_uris = (REDIRECT_URI,)
     store = Store.open(f"sqlite:///{tmp_path / 'web.db'}")
     sync_store(emulator, store)
     settings = settings_for(emulator, "sqlite://unused", **overrides)

@@ -113,7 +113,7 @@ def test_foreign_redirect_uri_is_refused_by_clever(web: Harness) -> None:
 
 def test_code_issued_for_another_redirect_uri_is_refused(web: Harness) -> None:
     other = "http://127.0.0.1:9999/auth/clever/callback"  # another registered app of the same client
-    web.emulator.state.tokens.redirect_uris = (*web.emulator.state.tokens.redirect_uris, other)
+    web.emulator.register_redirect_uri(other)
     params = web.start()
     code, state = _code_and_state(web.authorize({**params, "redirect_uri": other}, district.ROBIN, "teacher"))
     answer = web.browser.get(f"/auth/clever/callback?code={code}&state={state}")

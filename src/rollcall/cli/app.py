@@ -21,7 +21,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     ("roster", "rollcall.cli.roster:app", "Read, check and generate SFTP roster directories."),
     ("emulator", "rollcall.cli.emulator:app", "Serve an emulator of Clever's API for tests and demos."),
     ("sync", "rollcall.cli.sync:sync", "Sync Clever into a SQL store: full, incremental, resumable."),
-    ("web", "rollcall.cli.web:app", "Serve the web app: Sign in with Clever, role switcher, role-aware pages."),
+    ("web", "rollcall.cli.web:app", "Serve the web app: Sign in with Clever, role switcher, role pages."),
     ("version", "rollcall.cli.app:version", "Print rollcall's version."),
 )  # fmt: skip
 
