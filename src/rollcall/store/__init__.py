@@ -24,6 +24,11 @@ Public API (names are stable; sync and migrate code against them):
     store.find_checkpoint(district_id, api_version) → Checkpoint | None
     store.find_run(run_id) → SyncRun | None
     store.find_resume_point(district_id, api_version) → ResumePoint | None  (an unfinished full sync)
+    store.record_fleet_districts({id: name}, at=…) · store.set_district_state(id, "failed", at=…, reason=…)
+    store.start_attempt(SyncAttempt(…)) · store.finish_attempt(attempt_id, at=…, outcome=…)
+    store.fleet_districts() · store.sync_attempts(district_id) · store.latest_runs()   (the fleet's ledger)
+    with store.district_fence(district_id) as held: …      # one sync of a district at a time (PostgreSQL)
+    with store.exclusively("queue schema"): …              # one process at a time does a set-up step
     store.close()
 
 Upserts are idempotent and restore soft-deleted rows; a batch naming one record twice keeps the last.
@@ -43,6 +48,7 @@ from rollcall.store.batch import (
     user_batch,
 )
 from rollcall.store.engine import DEFAULT_URL
+from rollcall.store.fleet_ledger import AttemptOutcome, DistrictState, FleetDistrict, SyncAttempt
 from rollcall.store.schema import RECORD_TYPES
 from rollcall.store.store import Store
 from rollcall.store.sync_state import Checkpoint, ResumePoint, RunKind, RunStatus, SyncRun
@@ -51,13 +57,17 @@ from rollcall.store.transaction import StoreTransaction
 __all__ = [
     "DEFAULT_URL",
     "RECORD_TYPES",
+    "AttemptOutcome",
     "Batch",
     "Checkpoint",
+    "DistrictState",
+    "FleetDistrict",
     "ResumePoint",
     "RunKind",
     "RunStatus",
     "Store",
     "StoreTransaction",
+    "SyncAttempt",
     "SyncRun",
     "course_batch",
     "district_batch",

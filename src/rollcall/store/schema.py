@@ -199,6 +199,35 @@ sync_resume_points = sa.Table(
     sa.Column("updated_at", sa.Text, nullable=False),
 )
 
+# The fleet's ledger (rollcall.fleet): one row per district the app is connected to, with the state its
+# last sync job left it in, and one row per sync job attempt (who ran it, when it held the district's fence).
+fleet_districts = sa.Table(
+    "fleet_districts",
+    metadata,
+    sa.Column("district_id", sa.Text, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("state", sa.Text, nullable=False),  # never | running | ok | retrying | failed
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("worker", sa.Text, nullable=True),
+    sa.Column("updated_at", sa.Text, nullable=False),
+)
+
+sync_attempts = sa.Table(
+    "sync_attempts",
+    metadata,
+    sa.Column("attempt_id", sa.Text, primary_key=True),
+    sa.Column("district_id", sa.Text, nullable=False, index=True),
+    sa.Column("job_id", sa.Integer, nullable=True),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("worker", sa.Text, nullable=False),
+    sa.Column("started_at", sa.Text, nullable=False),  # when it acquired the district's fence
+    sa.Column("finished_at", sa.Text, nullable=True),  # NULL: still running, or its worker died
+    sa.Column("outcome", sa.Text, nullable=True),  # succeeded | retrying | failed
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("run_id", sa.Text, nullable=True),
+)
+
 # Tables holding whole records (payload, soft delete, sweep), keyed by the event record type naming them.
 RECORD_TABLES: Final[dict[str, sa.Table]] = {
     table.name: table for table in (districts, schools, terms, courses, sections, users)

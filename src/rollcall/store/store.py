@@ -15,9 +15,10 @@ from sqlalchemy.engine import Connection, Engine
 
 from rollcall.domain.district import District, Section
 from rollcall.domain.user import RoleName, User
-from rollcall.store import census, indexes
+from rollcall.store import census, fleet_ledger, indexes
 from rollcall.store import engine as engines
 from rollcall.store.failure import DRIVER_ERRORS, translated
+from rollcall.store.fleet_ledger import AttemptOutcome, DistrictState, FleetDistrict, SyncAttempt
 from rollcall.store.revision import ensure_revision
 from rollcall.store.schema import (
     districts,
@@ -34,6 +35,8 @@ from rollcall.store.writer import BulkWriter, PostgresWriter, SqliteWriter
 
 PAGE_SIZE: Final = 5_000
 _MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one process at a time migrates a PostgreSQL schema
+_DISTRICT_FENCE: Final = 0x666C6574  # "flet": one sync of a district at a time, whichever process runs it
+_EXCLUSIVE: Final = 0x6F6E6365  # "once": one process at a time does a named piece of set-up
 T = TypeVar("T", User, Section, District)
 
 
@@ -235,3 +238,101 @@ class Store:
         counts = values["counts"]
         values["counts"] = msgspec.json.decode(counts, type=dict[str, int]) if isinstance(counts, str) else {}
         return msgspec.convert(values, SyncRun)
+
+    # ---- the fleet's ledger and locks (rollcall.fleet) ----------------------------------------------------
+
+    @contextmanager
+    def _writing(self, action: str, table: str) -> Iterator[Connection]:
+        with (
+            translated(action, where=self.where, table=table),
+            self._engine.connect().execution_options(**{engines.WRITE_OPTION: True}) as connection,
+            connection.begin(),
+        ):
+            yield connection
+
+    def record_fleet_districts(self, listed: dict[str, str], *, at: str) -> list[str]:
+        """Remember the districts a listing found (id → name); returns the ids seen for the first time."""
+        with self._writing("record districts", "fleet_districts") as connection:
+            return fleet_ledger.record_districts(connection, listed, at=at)
+
+    def set_district_state(
+        self, district_id: str, state: DistrictState, *, at: str, reason: str | None = None,
+        worker: str | None = None, name: str | None = None,
+    ) -> None:  # fmt: skip
+        """Record the state a sync job leaves the district in."""
+        with self._writing("record district state", "fleet_districts") as connection:
+            fleet_ledger.set_state(
+                connection, district_id, state, at=at, reason=reason, worker=worker, name=name
+            )
+
+    def start_attempt(self, attempt: SyncAttempt) -> None:
+        """Record a sync job attempt that has just acquired its district's fence."""
+        with self._writing("record attempt", "sync_attempts") as connection:
+            fleet_ledger.start_attempt(connection, attempt)
+
+    def finish_attempt(
+        self, attempt_id: str, *, at: str, outcome: AttemptOutcome, reason: str | None = None,
+        run_id: str | None = None,
+    ) -> None:  # fmt: skip
+        """Record how a sync job attempt ended."""
+        with self._writing("record attempt", "sync_attempts") as connection:
+            fleet_ledger.finish_attempt(
+                connection, attempt_id, at=at, outcome=outcome, reason=reason, run_id=run_id
+            )
+
+    def fleet_districts(self) -> list[FleetDistrict]:
+        """Every district of the fleet's ledger, by id."""
+        with self._reading("read districts", "fleet_districts") as connection:
+            return fleet_ledger.read_districts(connection)
+
+    def sync_attempts(self, district_id: str | None = None) -> list[SyncAttempt]:
+        """Sync job attempts (of one district, or all) in the order they acquired their fence."""
+        with self._reading("read attempts", "sync_attempts") as connection:
+            return fleet_ledger.read_attempts(connection, district_id)
+
+    def latest_runs(self) -> dict[str, SyncRun]:
+        """Per district, its most recently started sync run."""
+        with self._reading("read runs", "sync_runs") as connection:
+            return fleet_ledger.latest_runs(connection)
+
+    def _lock_key(self, name: str) -> sa.ColumnElement[int]:
+        return sa.func.hashtext(sa.func.current_schema() + ":" + name)
+
+    @contextmanager
+    def district_fence(self, district_id: str) -> Iterator[bool]:
+        """Try to hold the district's fence (a PostgreSQL session advisory lock on a connection of its own)
+        for the block; yields False, at once, when another process holds it. The lock dies with its
+        connection, so a killed worker's fence is released when PostgreSQL notices the socket closed. On
+        SQLite (one writer per file anyway) the fence is always granted."""
+        if self.dialect != "postgresql":
+            yield True
+            return
+        key = self._lock_key(district_id)
+        with translated("take the district fence", where=self.where), self._engine.connect() as connection:
+            held = bool(
+                connection.execute(sa.select(sa.func.pg_try_advisory_lock(_DISTRICT_FENCE, key))).scalar()
+            )
+            connection.commit()  # the session lock outlives the transaction; never sit idle in one
+            try:
+                yield held
+            finally:
+                if held:
+                    with suppress(*DRIVER_ERRORS):
+                        connection.execute(sa.select(sa.func.pg_advisory_unlock(_DISTRICT_FENCE, key)))
+                        connection.commit()
+
+    @contextmanager
+    def exclusively(self, purpose: str) -> Iterator[None]:
+        """Run the block while no other process runs a block of the same `purpose` on this PostgreSQL schema
+        (a transaction-level advisory lock); SQLite runs it as is."""
+        if self.dialect != "postgresql":
+            yield
+            return
+        with self._writing(f"wait for {purpose}", "pg_locks") as connection:
+            connection.execute(sa.select(sa.func.pg_advisory_xact_lock(_EXCLUSIVE, self._lock_key(purpose))))
+            yield
+
+    def has_table(self, name: str) -> bool:
+        """Whether the database (the current PostgreSQL schema) has a table `name`."""
+        with self._reading("inspect tables", name) as connection:
+            return sa.inspect(connection).has_table(name)
