@@ -18,7 +18,11 @@ RollcallError                      exit 1   anything rollcall raises on purpose
 │   └── TransportError             exit 4   connection reset, truncated or undecodable body after retries
 ├── StoreError                     exit 6   the database refused or the schema is not at the expected revision
 ├── SyncError                      exit 7   a sync could not finish; the store keeps its last checkpoint
-└── SignInRefused                  exit 5   a Clever sign-in could not be trusted (state, code, id_token)
+├── SignInRefused                  exit 5   a Clever sign-in could not be trusted (state, code, id_token)
+└── FleetError                     exit 10  the fleet (sync jobs on many workers) could not do its work
+    ├── DistrictBusy               exit 10  another process holds the district's fence (the job is retried)
+    ├── SyncRetryable              exit 10  a district's sync failed for a passing reason (5xx, reset, …)
+    └── DistrictSyncFailed         exit 10  a district's sync failed for good (token revoked, disconnected)
 """
 
 from __future__ import annotations
@@ -128,3 +132,23 @@ class SignInRefused(RollcallError):
     def __init__(self, message: str, *, status: int = 400) -> None:
         super().__init__(message)
         self.status = status
+
+
+class FleetError(RollcallError):
+    """The fleet could not schedule, run or report district sync jobs."""
+
+    exit_code = 10
+
+
+class DistrictBusy(FleetError):
+    """Another process holds the district's fence: a sync of it is already running. Retried later."""
+
+
+class SyncRetryable(FleetError):
+    """A district's sync job failed for a reason that may pass (5xx, a reset connection, a database hiccup):
+    Procrastinate retries it with backoff."""
+
+
+class DistrictSyncFailed(FleetError):
+    """A district's sync job failed for a reason retrying cannot fix (a revoked token, a disconnected
+    district): the district is marked failed and the job is not retried."""

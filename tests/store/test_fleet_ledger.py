@@ -14,14 +14,16 @@ AT = "2026-12-03T01:00:00.000Z"
 LATER = "2026-12-03T01:05:00.000Z"
 
 
-def test_a_listing_adds_new_districts_as_never_synced_and_renames_known_ones(store: Store) -> None:
-    assert store.record_fleet_districts({"d1": "One", "d2": "Two"}, at=AT) == ["d1", "d2"]
+def test_a_listing_adds_new_districts_as_never_synced_and_keeps_known_ones(store: Store) -> None:
+    assert store.record_fleet_districts(["d2", "d1"], at=AT) == ["d1", "d2"]
+    store.set_district_state("d2", "ok", at=LATER, name="Two")
+    store.set_district_state("d1", "failed", at=LATER, reason="401: token revoked", worker="w:1", name="One")
     store.set_district_state("d1", "failed", at=LATER, reason="401: token revoked", worker="w:1")
-    assert store.record_fleet_districts({"d1": "One renamed", "d3": "Three"}, at=LATER) == ["d3"]
+    assert store.record_fleet_districts(["d1", "d3"], at=LATER) == ["d3"]
     by_id = {d.district_id: d for d in store.fleet_districts()}
     assert list(by_id) == ["d1", "d2", "d3"]
     assert (by_id["d1"].name, by_id["d1"].state, by_id["d1"].reason) == (
-        "One renamed",
+        "One",
         "failed",
         "401: token revoked",
     )

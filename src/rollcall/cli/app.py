@@ -21,6 +21,8 @@ COMMANDS: tuple[CommandEntry, ...] = (
     ("roster", "rollcall.cli.roster:app", "Read, check and generate SFTP roster directories."),
     ("emulator", "rollcall.cli.emulator:app", "Serve an emulator of Clever's API for tests and demos."),
     ("sync", "rollcall.cli.sync:sync", "Sync Clever into a SQL store: full, incremental, resumable."),
+    ("fleet", "rollcall.cli.fleet:app", "Queue district syncs in PostgreSQL and watch the workers run them."),
+    ("worker", "rollcall.cli.fleet:worker", "Run queued district syncs; start as many as you like, anywhere."),
     ("web", "rollcall.cli.web:app", "Serve the web app: Sign in with Clever, role switcher, role pages."),
     ("version", "rollcall.cli.app:version", "Print rollcall's version."),
 )  # fmt: skip

@@ -24,7 +24,7 @@ Public API (names are stable; sync and migrate code against them):
     store.find_checkpoint(district_id, api_version) → Checkpoint | None
     store.find_run(run_id) → SyncRun | None
     store.find_resume_point(district_id, api_version) → ResumePoint | None  (an unfinished full sync)
-    store.record_fleet_districts({id: name}, at=…) · store.set_district_state(id, "failed", at=…, reason=…)
+    store.record_fleet_districts([id, …], at=…) · store.set_district_state(id, "failed", at=…, reason=…)
     store.start_attempt(SyncAttempt(…)) · store.finish_attempt(attempt_id, at=…, outcome=…)
     store.fleet_districts() · store.sync_attempts(district_id) · store.latest_runs()   (the fleet's ledger)
     with store.district_fence(district_id) as held: …      # one sync of a district at a time (PostgreSQL)

@@ -4,6 +4,7 @@ one connection; `Store` wraps them in transactions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 import msgspec
@@ -49,16 +50,17 @@ def _insert(connection: Connection, table: sa.Table) -> postgresql.Insert | sqli
     return (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(table)
 
 
-def record_districts(connection: Connection, listed: dict[str, str], *, at: str) -> list[str]:
-    """Remember the districts a listing found (id → name): new ones start `never` synced, known ones keep
-    their state and take the current name. Returns the ids that were new."""
+def record_districts(connection: Connection, district_ids: Iterable[str], *, at: str) -> list[str]:
+    """Remember the districts a token listing found: new ones start `never` synced and named by their id
+    until a sync reads their name; known ones keep their row. Returns the ids that were new."""
     known = set(connection.execute(sa.select(fleet_districts.c.district_id)).scalars())
-    for district_id, name in sorted(listed.items()):
+    new = sorted(set(district_ids) - known)
+    for district_id in new:
         insert = _insert(connection, fleet_districts).values(
-            district_id=district_id, name=name, state="never", updated_at=at
+            district_id=district_id, name=district_id, state="never", updated_at=at
         )
-        connection.execute(insert.on_conflict_do_update(index_elements=["district_id"], set_={"name": name}))
-    return sorted(set(listed) - known)
+        connection.execute(insert.on_conflict_do_nothing(index_elements=["district_id"]))
+    return new
 
 
 def set_state(
@@ -71,12 +73,14 @@ def set_state(
     worker: str | None = None,
     name: str | None = None,
 ) -> None:
-    """Record the state a sync job leaves the district in (creating the row for an unlisted district)."""
-    values = {"state": state, "reason": reason, "worker": worker, "updated_at": at}
-    insert = _insert(connection, fleet_districts).values(
-        district_id=district_id, name=name or district_id, **values
+    """Record the state a sync job leaves the district in (creating the row for an unlisted district), and
+    its name when the sync read it."""
+    values: dict[str, object] = {"state": state, "reason": reason, "worker": worker, "updated_at": at}
+    insert = _insert(connection, fleet_districts).values(district_id=district_id, name=name or district_id)
+    updates = {**values, "name": name} if name is not None else values
+    connection.execute(
+        insert.values(values).on_conflict_do_update(index_elements=["district_id"], set_=updates)
     )
-    connection.execute(insert.on_conflict_do_update(index_elements=["district_id"], set_=values))
 
 
 def start_attempt(connection: Connection, attempt: SyncAttempt) -> None:

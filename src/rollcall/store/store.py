@@ -4,7 +4,7 @@ sync, the migration engine and the tests need. Reads see live rows only unless t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Final, TypeVar, cast
 
@@ -250,10 +250,10 @@ class Store:
         ):
             yield connection
 
-    def record_fleet_districts(self, listed: dict[str, str], *, at: str) -> list[str]:
-        """Remember the districts a listing found (id → name); returns the ids seen for the first time."""
+    def record_fleet_districts(self, district_ids: Iterable[str], *, at: str) -> list[str]:
+        """Remember the districts a token listing found; returns the ids seen for the first time."""
         with self._writing("record districts", "fleet_districts") as connection:
-            return fleet_ledger.record_districts(connection, listed, at=at)
+            return fleet_ledger.record_districts(connection, district_ids, at=at)
 
     def set_district_state(
         self, district_id: str, state: DistrictState, *, at: str, reason: str | None = None,
