@@ -48,10 +48,15 @@ def runtime_of(context: JobContext) -> FleetRuntime:
     return cast(FleetRuntime, context.additional_context[RUNTIME])
 
 
-def fleet_app(db_url: str, config: FleetConfig | None = None) -> procrastinate.App:
+def fleet_app(db_url: str, config: FleetConfig | None = None, *, concurrency: int = 1) -> procrastinate.App:
     """The Procrastinate app over `db_url`. With `config` (a worker), the periodic tasks are registered too:
-    incremental and full re-listing on their crons, and the stalled-job sweep."""
-    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(db_url)))
+    incremental and full re-listing on their crons, and the stalled-job sweep. Its connection pool is sized
+    for `concurrency` jobs (plus the LISTEN connection and the heartbeat): PostgreSQL's connection limit is
+    the first thing many workers run into (docs/fleet.md)."""
+    connector = procrastinate.PsycopgConnector(
+        conninfo=conninfo(db_url), min_size=1, max_size=concurrency + 2
+    )
+    app = procrastinate.App(connector=connector)
     max_attempts = config.max_attempts if config is not None else DEFAULT_MAX_ATTEMPTS
     retry = RetryStrategy(
         max_attempts=max_attempts, wait=1, exponential_wait=2, retry_exceptions={SyncRetryable, DistrictBusy}

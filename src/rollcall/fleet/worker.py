@@ -28,7 +28,7 @@ def run_worker(db_url: str, config: FleetConfig, *, concurrency: int = 1, name: 
     """Run a worker until SIGINT/SIGTERM (graceful: running jobs finish) or a kill (its jobs are retried by
     others once it misses its heartbeats)."""
     name = name or worker_name()
-    app = fleet_app(db_url, config)
+    app = fleet_app(db_url, config, concurrency=concurrency)
     with app.open():
         store = prepare_database(db_url, app)
     try:
