@@ -22,7 +22,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     ("emulator", "rollcall.cli.emulator:app", "Serve an emulator of Clever's API for tests and demos."),
     ("sync", "rollcall.cli.sync:sync", "Sync Clever into a SQL store: full, incremental, resumable."),
     ("fleet", "rollcall.cli.fleet:app", "Queue district syncs in PostgreSQL and watch the workers run them."),
-    ("worker", "rollcall.cli.fleet:worker", "Run queued district syncs; start as many as you like, anywhere."),
+    ("worker", "rollcall.cli.fleet:worker", "Run queued district syncs; start as many as you like."),
     ("web", "rollcall.cli.web:app", "Serve the web app: Sign in with Clever, role switcher, role pages."),
     ("version", "rollcall.cli.app:version", "Print rollcall's version."),
 )  # fmt: skip

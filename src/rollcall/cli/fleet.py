@@ -18,7 +18,7 @@ from rollcall.store import Store
 from rollcall.sync import SyncMode
 
 app = typer.Typer(
-    help="Sync many districts on many machines: schedule jobs, watch them (workers run them).",
+    help="Sync many districts on many machines: queue sync jobs and watch the workers run them.",
     no_args_is_help=True,
 )
 
@@ -68,7 +68,7 @@ def worker(
     run_worker(db, config, concurrency=concurrency, name=name)
 
 
-@app.command()
+@app.command(short_help="Queue one sync job per connected district.")
 def schedule(
     db: DbOption,
     full: Annotated[
@@ -93,7 +93,7 @@ def schedule(
         out.print(result.render_text(), markup=False)
 
 
-@app.command()
+@app.command(short_help="Show each district's state, failure and last sync.")
 def status(
     db: DbOption,
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
