@@ -19,10 +19,11 @@ RollcallError                      exit 1   anything rollcall raises on purpose
 ├── StoreError                     exit 6   the database refused or the schema is not at the expected revision
 ├── SyncError                      exit 7   a sync could not finish; the store keeps its last checkpoint
 ├── SignInRefused                  exit 5   a Clever sign-in could not be trusted (state, code, id_token)
-└── FleetError                     exit 10  the fleet (sync jobs on many workers) could not do its work
-    ├── DistrictBusy               exit 10  another process holds the district's fence (the job is retried)
-    ├── SyncRetryable              exit 10  a district's sync failed for a passing reason (5xx, reset, …)
-    └── DistrictSyncFailed         exit 10  a district's sync failed for good (token revoked, disconnected)
+├── FleetError                     exit 10  the fleet (sync jobs on many workers) could not do its work
+│   ├── DistrictBusy               exit 10  another process holds the district's fence (the job is retried)
+│   ├── SyncRetryable              exit 10  a district's sync failed for a passing reason (5xx, reset, …)
+│   └── DistrictSyncFailed         exit 10  a district's sync failed for good (token revoked, disconnected)
+└── Interrupted                    exit 130 Ctrl-C: says what stopped and that running it again resumes it
 """
 
 from __future__ import annotations
@@ -152,3 +153,9 @@ class SyncRetryable(FleetError):
 class DistrictSyncFailed(FleetError):
     """A district's sync job failed for a reason retrying cannot fix (a revoked token, a disconnected
     district): the district is marked failed and the job is not retried."""
+
+
+class Interrupted(RollcallError):
+    """The user pressed Ctrl-C (SIGINT); the message names what stopped and how a rerun picks it up."""
+
+    exit_code = 130

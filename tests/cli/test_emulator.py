@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -153,3 +154,22 @@ def test_bad_fault_specs_and_rate_limits_are_usage_errors(args: list[str], messa
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_clock_that_is_not_an_iso_time_is_a_usage_error() -> None:
+    result = run_rollcall("emulator", "serve", "--clock", "next tuesday", "--port", "0")
+    assert result.returncode == 2
+    assert "--clock 'next tuesday' is not an ISO 8601 time" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_served_clock_keeps_real_time_unless_fixed_and_either_can_be_moved_ahead() -> None:
+    from rollcall.cli.emulator import parse_clock
+    from rollcall.emulator.state import EmulatorState
+
+    real = EmulatorState(clock=parse_clock(None))
+    assert abs(real.clock.now() - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
+    moved = real.advance_clock(dt.timedelta(days=3))
+    assert moved - dt.datetime.now(dt.UTC) > dt.timedelta(days=2, hours=23)
+    fixed = EmulatorState(clock=parse_clock("2026-09-01T00:00:00"))  # no zone given: UTC
+    assert fixed.clock.now() == dt.datetime(2026, 9, 1, tzinfo=dt.UTC)

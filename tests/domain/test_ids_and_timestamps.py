@@ -7,6 +7,7 @@ import pytest
 from rollcall.domain.ids import IdFactory, derive_object_id, is_object_id, object_id_time
 from rollcall.domain.timestamps import (
     FixedClock,
+    RunningClock,
     format_date,
     format_dob,
     format_timestamp,
@@ -52,6 +53,19 @@ def test_fixed_clock_only_moves_forward() -> None:
     assert clock.now() == dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
     with pytest.raises(ValueError, match="backwards"):
         clock.advance(dt.timedelta(seconds=-1))
+
+
+def test_a_running_clock_keeps_its_base_time_plus_what_was_added() -> None:
+    base = FixedClock(dt.datetime(2026, 12, 3, tzinfo=dt.UTC))
+    clock = RunningClock(base)
+    assert clock.now() == base.now()
+    base.advance(dt.timedelta(seconds=5))  # time passes
+    clock.advance(dt.timedelta(days=2))  # and the control plane jumps ahead
+    assert clock.now() == dt.datetime(2026, 12, 5, 0, 0, 5, tzinfo=dt.UTC)
+    with pytest.raises(ValueError, match="backwards"):
+        clock.advance(dt.timedelta(seconds=-1))
+    wall = RunningClock()
+    assert abs(wall.now() - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
 
 
 def test_api_versions_parse_with_or_without_v() -> None:

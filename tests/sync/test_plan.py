@@ -8,7 +8,14 @@ import msgspec
 from rollcall.domain.ids import derive_object_id
 from rollcall.domain.timestamps import format_timestamp
 from rollcall.store import Checkpoint, ResumePoint
-from rollcall.sync.plan import FULL_COLLECTIONS, SWEEP, SyncFacts, plan_sync, wants_cursor_check
+from rollcall.sync.plan import (
+    FULL_COLLECTIONS,
+    SWEEP,
+    SyncFacts,
+    feed_now,
+    plan_sync,
+    wants_cursor_check,
+)
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 DISTRICT = "5f0000000000000000000001"
@@ -124,3 +131,32 @@ def test_the_plan_renders_for_people_and_machines() -> None:
     assert decoded["kind"] == "incremental"
     assert decoded["checkpoint"]["last_event_id"] == event_id(3)
     assert decoded["resuming"] is False
+
+
+# A server whose clock runs 92 days behind ours (an emulator on a fixed clock): it dates its events by its own
+# clock, so its newest event, a minute old to it, looks 92 days old to us.
+BEHIND = 92
+
+
+def test_an_event_is_judged_by_the_feeds_clock_when_the_server_runs_behind() -> None:
+    newest = event_id(BEHIND)
+    cursor = event_id(BEHIND + 1)  # a day before the server's newest event: well inside the window
+    seen = facts(latest_event_id=newest, checkpoint=checkpoint(cursor))
+    plan = plan_sync(seen, mode="incremental", now=NOW, run_id="r")
+    assert (plan.kind, plan.start_event_id) == ("incremental", cursor)
+    assert wants_cursor_check(seen, "incremental", NOW) == cursor  # the API is still asked whether it has it
+
+
+def test_a_full_sync_interrupted_on_a_server_that_runs_behind_resumes() -> None:
+    newest = event_id(BEHIND)
+    killed = msgspec.structs.replace(resume_point("users"), start_event_id=newest)
+    plan = plan_sync(facts(latest_event_id=newest, resume=killed), mode="full", now=NOW, run_id="r")
+    assert plan.resuming
+    assert plan.run_id == "run-killed"
+
+
+def test_the_feed_clock_never_runs_ahead_of_ours() -> None:
+    ahead = derive_object_id(int((NOW + dt.timedelta(days=5)).timestamp()), "event", "future")
+    assert feed_now(NOW, ahead) == NOW
+    assert feed_now(NOW, None) == NOW
+    assert feed_now(NOW, event_id(3)) == NOW - dt.timedelta(days=3)

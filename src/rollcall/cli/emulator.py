@@ -3,6 +3,7 @@ Clever API emulator over HTTP with uvicorn, printing the URL, tokens and OAuth c
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 
 from rollcall.cli.console import out
 from rollcall.domain.snapshot import DistrictSnapshot
+from rollcall.domain.timestamps import Clock, FixedClock, RunningClock
 from rollcall.emulator import Emulator
 from rollcall.emulator.faults import parse_fault_plan
 from rollcall.emulator.server import bind, serve_forever
@@ -26,6 +28,18 @@ def _read_snapshot(path: Path) -> DistrictSnapshot:
         raise RosterError(f"cannot read snapshot file {path}: {error.strerror}") from error
     except (msgspec.ValidationError, msgspec.DecodeError) as error:
         raise RosterError(f"snapshot file {path} is not a district snapshot: {error}") from error
+
+
+def parse_clock(text: str | None) -> Clock:
+    """The served emulator's clock: real time by default, so the events it dates agree with its clients'
+    clocks (a sync judges a checkpoint's age by them); `--clock ISO` fixes it for reproducible runs."""
+    if text is None:
+        return RunningClock()
+    try:
+        start = dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise UsageError(f"--clock {text!r} is not an ISO 8601 time such as 2026-09-01T00:00:00Z") from error
+    return FixedClock(start if start.tzinfo is not None else start.replace(tzinfo=dt.UTC))
 
 
 def _connection_info(emulator: Emulator, base_url: str) -> dict[str, object]:
@@ -77,6 +91,14 @@ def serve(
     rate_limit: Annotated[
         int, typer.Option(metavar="N", help="Requests per minute per token (Clever: 1200).")
     ] = 1_200,
+    clock: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ISO",
+            help="Fix the clock at this time (UTC unless it says otherwise), e.g. 2026-09-01T00:00:00Z, for "
+            "reproducible event ids and timestamps. By default the emulator keeps real time.",
+        ),
+    ] = None,
     redirect_uri: Annotated[
         list[str] | None,
         typer.Option(
@@ -93,7 +115,13 @@ def serve(
     if rate_limit < 1:
         raise UsageError(f"--rate-limit must be at least 1 (got {rate_limit})")
     plan = parse_fault_plan(fault, seed=fault_seed) if fault else None
-    emulator = Emulator(seed=seed, fault_plan=plan, rate_limit=rate_limit, redirect_uris=redirect_uri or ())
+    emulator = Emulator(
+        seed=seed,
+        fault_plan=plan,
+        rate_limit=rate_limit,
+        clock=parse_clock(clock),
+        redirect_uris=redirect_uri or (),
+    )
     for directory in sftp or []:
         emulator.load_sftp(directory)
     for path in snapshot or []:

@@ -4,7 +4,7 @@ and prints a summary (`--json` for machines)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +20,7 @@ from rollcall.client.oauth import CLEVER_OAUTH_BASE
 from rollcall.client.session import DEFAULT_BASE_URL
 from rollcall.domain.paging import MAX_LIMIT
 from rollcall.domain.version import parse_api_version
-from rollcall.errors import RollcallError, SyncError, UsageError
+from rollcall.errors import Interrupted, RollcallError, SyncError, UsageError
 from rollcall.store import DEFAULT_URL, Store
 from rollcall.store.engine import parse_url
 from rollcall.sync import SyncMode, SyncPlan, SyncSummary, apply_plan, plan_district
@@ -28,15 +28,18 @@ from rollcall.sync.engine import read_district
 
 
 class RichReporter:
-    """One Rich progress line per district and collection: records written so far and the rate."""
+    """One Rich progress line per district and collection: records written so far and the rate. A line
+    names its district by `names` (district id → name), by its id when the name is not known."""
 
-    def __init__(self, progress: Progress) -> None:
+    def __init__(self, progress: Progress, names: Mapping[str, str] | None = None) -> None:
         self._progress = progress
+        self._names = dict(names or {})
         self._tasks: dict[tuple[str, str], TaskID] = {}
         self._written: dict[tuple[str, str], int] = {}
 
     def step_started(self, subject: str, step: str, total: int | None = None) -> None:
-        self._tasks[(subject, step)] = self._progress.add_task(f"{subject[-6:]} {step}", total=total)
+        label = f"{self._names.get(subject, subject)}: {step}"
+        self._tasks[(subject, step)] = self._progress.add_task(label, total=total)
 
     def advanced(self, subject: str, step: str, count: int) -> None:
         key = (subject, step)
@@ -50,18 +53,20 @@ class RichReporter:
 
 
 @contextmanager
-def _reporter(show: bool) -> Iterator[RichReporter | None]:
+def _reporter(show: bool, plan: SyncPlan) -> Iterator[RichReporter | None]:
+    """Progress lines for applying `plan`, on stderr; the display stops when the block ends, before the
+    summary is printed (a live display that is still running redraws over whatever is printed below it)."""
     if not show:
         yield None
         return
     columns = (
         SpinnerColumn(finished_text="✓"),
-        TextColumn("{task.description:<18}"),
+        TextColumn("{task.description}"),
         TextColumn("{task.completed:>12,.0f} records"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err, redirect_stderr=True) as progress:
-        yield RichReporter(progress)
+        yield RichReporter(progress, {plan.district_id: plan.district_name})
 
 
 def _open_store(url: str, *, dry_run: bool) -> Store | None:
@@ -170,18 +175,17 @@ def sync(
         assert token is not None
         targets = [(token, district)]
     results: list[dict[str, object]] = []
-    with _reporter(show=not dry_run and not as_json and err.is_terminal) as reporter:
-        for district_token, district_id in targets:
-            try:
-                results.append(
-                    _sync_one(district_token, district_id, clever_url=clever_url, api=version, db=db,
-                              mode=mode, dry_run=dry_run, page_size=page_size, reporter=reporter,
-                              as_json=as_json)
-                )  # fmt: skip
-            except RollcallError:
-                if all_districts:  # say which district stopped the run; districts before it are synced
-                    err.print(f"sync of district {district_id} failed; the districts before it are synced")
-                raise
+    for district_token, district_id in targets:
+        try:
+            results.append(
+                _sync_one(district_token, district_id, clever_url=clever_url, api=version, db=db,
+                          mode=mode, dry_run=dry_run, page_size=page_size, as_json=as_json,
+                          show_progress=not dry_run and not as_json and err.is_terminal)
+            )  # fmt: skip
+        except RollcallError as error:
+            if all_districts and not isinstance(error, Interrupted):  # which district stopped the run
+                err.print(f"sync of district {district_id} failed; the districts before it are synced")
+            raise
     if as_json:
         typer.echo(msgspec.json.encode({"dry_run": dry_run, "districts": results}).decode())
 
@@ -196,24 +200,46 @@ def _sync_one(
     mode: SyncMode,
     dry_run: bool,
     page_size: int,
-    reporter: RichReporter | None,
     as_json: bool,
+    show_progress: bool,
 ) -> dict[str, object]:
-    with CleverClient(token, api_version=api, base_url=clever_url, page_size=page_size) as client:
-        # The token and the district are checked before the store is even opened: a wrong one writes nothing.
-        found_id, _ = read_district(client, district_id)
-        store = _open_store(db, dry_run=dry_run)
-        try:
-            plan = plan_district(client, store, mode=mode, district_id=found_id)
-            if dry_run or store is None:
-                _show_plan(plan, as_json)
-                return {"plan": plan.to_builtins(), "summary": None}
-            summary = apply_plan(plan, client, store, reporter=reporter)
-        finally:
-            if store is not None:
-                store.close()
+    plan: SyncPlan | None = None
+    try:
+        with CleverClient(token, api_version=api, base_url=clever_url, page_size=page_size) as client:
+            # The token and the district are checked before the store is opened: a wrong one writes nothing.
+            found_id, _ = read_district(client, district_id)
+            store = _open_store(db, dry_run=dry_run)
+            try:
+                plan = plan_district(client, store, mode=mode, district_id=found_id)
+                if dry_run or store is None:
+                    _show_plan(plan, as_json)
+                    return {"plan": plan.to_builtins(), "summary": None}
+                with _reporter(show_progress, plan) as reporter:
+                    summary = apply_plan(plan, client, store, reporter=reporter)
+            finally:
+                if store is not None:
+                    store.close()
+    except KeyboardInterrupt:
+        raise Interrupted(interruption(plan, district_id, dry_run=dry_run)) from None
     _show_summary(summary, as_json)
     return {"plan": plan.to_builtins(), "summary": summary.to_builtins()}
+
+
+def interruption(plan: SyncPlan | None, district_id: str | None, *, dry_run: bool) -> str:
+    """The one line Ctrl-C leaves: what stopped, and what running the same command again does."""
+    if plan is None or dry_run:
+        which = f"district {district_id}" if district_id else "the district"
+        return f"sync of {which} interrupted before it wrote anything"
+    which = f"district {plan.district_name} ({plan.district_id})"
+    if plan.kind == "full":
+        return (
+            f"full sync of {which} interrupted; its pages so far are saved: run the same command again to "
+            f"resume run {plan.run_id} where it stopped"
+        )
+    return (
+        f"incremental sync of {which} interrupted; the events applied so far are saved: run the same "
+        "command again to continue after them"
+    )
 
 
 def _show_plan(plan: SyncPlan, as_json: bool) -> None:

@@ -44,6 +44,24 @@ class FixedClock:
         self._now += delta
 
 
+class RunningClock:
+    """The wall clock, moved ahead by whatever `advance` added: a served emulator keeps real time (so the
+    events it dates agree with its clients' clocks), yet its control plane can still jump it forward."""
+
+    def __init__(self, base: Clock | None = None) -> None:
+        self._base: Clock = base if base is not None else SystemClock()
+        self._ahead = dt.timedelta(0)
+
+    def now(self) -> dt.datetime:
+        return self._base.now() + self._ahead
+
+    def advance(self, delta: dt.timedelta) -> None:
+        """Move the clock forward by `delta` (never backwards)."""
+        if delta < dt.timedelta(0):
+            raise ValueError("a clock cannot go backwards")
+        self._ahead += delta
+
+
 def format_timestamp(moment: dt.datetime) -> str:
     """`2023-03-26T16:08:05.609Z`: UTC with milliseconds, as Clever sends `created`/`last_modified`."""
     utc = moment.astimezone(dt.UTC)

@@ -48,14 +48,16 @@ class Emulator:
         rate_window_seconds: int = 60,
         limit_clock: Clock | None = None,
         redirect_uris: Sequence[str] = (),
+        clock: Clock | None = None,
     ) -> None:
         """`rate_limit` requests per `rate_window_seconds` (a minute) per token (Clever's 1 200 by default;
         tests shorten the window to see it roll over). Rate-limit windows follow
         `limit_clock`, the wall clock by default, so a long-running emulator rolls its windows over like
         Clever while the district data keeps the emulator's own (fixed, advanceable) clock. `redirect_uris`
-        replace the OAuth client's default one (`http://127.0.0.1:8000/auth/clever/callback`)."""
+        replace the OAuth client's default one (`http://127.0.0.1:8000/auth/clever/callback`). `clock` dates
+        events and records: fixed at 2026-09-01 by default (reproducible), `RunningClock()` for real time."""
         self.seed = seed
-        self.state = EmulatorState(seed=seed)
+        self.state = EmulatorState(seed=seed, clock=clock)
         if redirect_uris:
             self.state.tokens.replace_redirect_uris(redirect_uris)
         self.identity = identity_layer(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from rollcall.domain.district import District
 from rollcall.domain.snapshot import DistrictSnapshot
-from rollcall.domain.timestamps import Clock, FixedClock
+from rollcall.domain.timestamps import Clock, FixedClock, RunningClock
 from rollcall.domain.user import RoleName, User
 from rollcall.domain.version import ApiVersion
 from rollcall.emulator.eventlog import EventLog
@@ -152,8 +152,8 @@ class EmulatorState:
         return self.event_serial
 
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
-        """Move a FixedClock forward and drop events that fell out of the 30-day window."""
-        if not isinstance(self.clock, FixedClock):
+        """Move a fixed or running clock forward and drop events that fell out of the 30-day window."""
+        if not isinstance(self.clock, FixedClock | RunningClock):
             raise UsageError("the emulator runs on the wall clock; it cannot be advanced")
         try:
             self.clock.advance(delta)

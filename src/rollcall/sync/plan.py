@@ -106,13 +106,25 @@ def event_age(event_id: str, now: dt.datetime) -> dt.timedelta:
     return now - dt.datetime.fromtimestamp(object_id_time(event_id), dt.UTC)
 
 
+def feed_now(now: dt.datetime, latest_event_id: str | None) -> dt.datetime:
+    """The feed's "now", by which an event's age is judged: our clock, or the newest event's time when that
+    is earlier. A server whose clock runs behind ours (an emulator on a fixed clock, a skewed host) dates its
+    events by its own clock, and judging them by ours would call a minute-old event months old. The earlier
+    of the two can only understate an age, and an understated one is caught by asking the API whether the
+    cursor event still exists (`SyncFacts.cursor_found`)."""
+    if latest_event_id is None or not is_object_id(latest_event_id):
+        return now
+    return min(now, dt.datetime.fromtimestamp(object_id_time(latest_event_id), dt.UTC))
+
+
 def _days(age: dt.timedelta) -> str:
     return f"{age.total_seconds() / 86_400:.1f} days"
 
 
-def cursor_expiry(cursor: str | None, saved_at: str, now: dt.datetime) -> str | None:
+def cursor_expiry(cursor: str | None, saved_at: str, now: dt.datetime, event_now: dt.datetime) -> str | None:
     """Why the events after `cursor` may no longer all be in the feed, or None when they are. Without a
-    cursor (the feed was empty), the feed is complete while the last save is within the window."""
+    cursor (the feed was empty), the feed is complete while the last save (dated by our clock, `now`) is
+    within the window; a cursor event's age is judged by the feed's clock (`event_now`, see `feed_now`)."""
     if cursor is None:
         age = now - parse_timestamp(saved_at)
         if age > RETENTION:
@@ -120,7 +132,7 @@ def cursor_expiry(cursor: str | None, saved_at: str, now: dt.datetime) -> str | 
         return None
     if not is_object_id(cursor):
         return f"checkpoint event {cursor!r} is not an ObjectID"
-    age = event_age(cursor, now)
+    age = event_age(cursor, event_now)
     if age > RETENTION:
         return f"checkpoint event {cursor} is {_days(age)} old, past the {RETENTION_DAYS}-day events window"
     return None
@@ -140,7 +152,8 @@ def wants_cursor_check(facts: SyncFacts, mode: SyncMode, now: dt.datetime) -> st
     cp = facts.checkpoint
     if mode != "incremental" or facts.resume is not None or cp is None or cp.last_event_id is None:
         return None
-    return None if cursor_expiry(cp.last_event_id, cp.updated_at, now) else cp.last_event_id
+    expired = cursor_expiry(cp.last_event_id, cp.updated_at, now, feed_now(now, facts.latest_event_id))
+    return None if expired else cp.last_event_id
 
 
 def plan_sync(facts: SyncFacts, *, mode: SyncMode, now: dt.datetime, run_id: str) -> SyncPlan:
@@ -160,9 +173,10 @@ def plan_sync(facts: SyncFacts, *, mode: SyncMode, now: dt.datetime, run_id: str
     def full(reason: str) -> SyncPlan:
         return plan("full", reason, run_id, FULL_COLLECTIONS, facts.latest_event_id)
 
+    event_now = feed_now(now, facts.latest_event_id)
     resume = facts.resume
     if resume is not None:
-        expired = cursor_expiry(resume.start_event_id, resume.updated_at, now)
+        expired = cursor_expiry(resume.start_event_id, resume.updated_at, now, event_now)
         if expired is not None:
             return full(f"restarting the unfinished full sync {resume.run_id}: {expired}")
         remaining = remaining_collections(resume.collection)
@@ -174,7 +188,7 @@ def plan_sync(facts: SyncFacts, *, mode: SyncMode, now: dt.datetime, run_id: str
     cp = facts.checkpoint
     if cp is None:
         return full(f"no checkpoint for API {facts.api_version} yet: the first sync is full")
-    expired = cursor_expiry(cp.last_event_id, cp.updated_at, now)
+    expired = cursor_expiry(cp.last_event_id, cp.updated_at, now, event_now)
     if expired is not None:
         return full(expired)
     if facts.cursor_found is False:
