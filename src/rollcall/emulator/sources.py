@@ -9,7 +9,7 @@ from pathlib import Path
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.errors import RosterError
 from rollcall.roster import load_roster
-from rollcall.roster.generator import generate_roster
+from rollcall.roster.generator import generate_roster, generated_district_name
 
 
 def load_sftp_snapshot(directory: Path, *, seed: str, district_name: str | None = None) -> DistrictSnapshot:
@@ -28,8 +28,3 @@ def generate_snapshot(*, students: int, seed: str) -> DistrictSnapshot:
     with tempfile.TemporaryDirectory(prefix="rollcall-emulator-") as scratch:
         generate_roster(Path(scratch), students=students, seed=seed)
         return load_roster(Path(scratch), seed=seed, district_name=generated_district_name(seed))
-
-
-def generated_district_name(seed: str) -> str:
-    """The name (and so the id namespace) of a generated district: the same for the same seed."""
-    return f"Generated District (seed {seed})"

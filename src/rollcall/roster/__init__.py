@@ -3,7 +3,7 @@
 synthetic ones."""
 
 from rollcall.roster.counts import RosterCounts
-from rollcall.roster.generator import GenerationSummary, generate_roster
+from rollcall.roster.generator import GenerationSummary, generate_roster, generated_district_name
 from rollcall.roster.problem import Problem
 from rollcall.roster.reader import RosterReport, load_roster, read_roster
 
@@ -13,6 +13,7 @@ __all__ = [
     "RosterCounts",
     "RosterReport",
     "generate_roster",
+    "generated_district_name",
     "load_roster",
     "read_roster",
 ]

@@ -182,6 +182,12 @@ def _admin_kinds(students: int) -> list[str]:
     return [ADMIN_PATTERN[i % len(ADMIN_PATTERN)] for i in range(count)]
 
 
+def generated_district_name(seed: int | str) -> str:
+    """The name a generated district is read under (and so its ids' namespace): the same for the same seed,
+    whether `rollcall emulator serve --generate-students` or `rollcall demo` generated it."""
+    return f"Generated District (seed {seed})"
+
+
 def generate_roster(
     out_dir: Path,
     *,
