@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import msgspec
 
-from rollcall.domain.user import User, role_key, to_v30
+from rollcall.domain.user import Contact, User, role_key, to_v30
+from rollcall.domain.v2 import V2Contact
 from tests.factories.unit import guardian_of_two, student, teacher_staff_admin
 
 
@@ -46,3 +47,10 @@ def test_v30_drops_only_the_v31_additions() -> None:
 def test_v30_of_a_user_without_v31_fields_is_the_same_object() -> None:
     user = guardian_of_two()
     assert to_v30(user) is user
+
+
+def test_a_contact_without_students_still_sends_its_empty_lists_in_v3_and_v21() -> None:
+    """Clever keeps `student_relationships: []` (v3) and `students: []` (v2.1); msgspec must not drop them."""
+    assert msgspec.json.encode(Contact()) == b'{"student_relationships":[]}'
+    assert msgspec.json.decode(b"{}", type=Contact).student_relationships == []
+    assert msgspec.json.encode(V2Contact(id="c", district="d", name="N")).endswith(b'"students":[]}')

@@ -33,7 +33,7 @@ def districts(draw: st.DrawFn) -> DistrictSnapshot:
     numbers = iter(draw(st.lists(st.integers(1, 2**40), min_size=60, max_size=60, unique=True)))
     schools = [_oid(next(numbers)) for _ in range(draw(st.integers(1, 3)))]
     users: dict[str, User] = {}
-    legacy = iter(range(1, 10_000))
+    legacy = iter(range(2**41, 2**41 + 10_000))  # v2.1 ids apart from the user ids, as ObjectIDs are
     students = []
     for n in range(draw(st.integers(1, 25))):
         home = draw(st.sampled_from(schools))

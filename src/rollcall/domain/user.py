@@ -7,7 +7,15 @@ from typing import Final, Literal
 
 import msgspec
 
-from rollcall.domain.record import Credentials, JsonObject, LmsStatus, Location, Name, Record
+from rollcall.domain.record import (
+    Credentials,
+    JsonObject,
+    LmsStatus,
+    Location,
+    Name,
+    Record,
+    sent_when_empty,
+)
 
 RoleName = Literal["student", "teacher", "staff", "district_admin", "contact"]
 ROLE_NAMES: Final[tuple[RoleName, ...]] = ("student", "teacher", "staff", "district_admin", "contact")
@@ -126,7 +134,7 @@ class StudentRelationship(Record):
 class Contact(Record):
     """`roles.contact`: one relationship per student (v2 had one relationship per contact)."""
 
-    student_relationships: list[StudentRelationship] = []
+    student_relationships: list[StudentRelationship] = msgspec.field(default_factory=sent_when_empty)
     legacy_id: str | None = None
     sis_id: str | None = None
     phone: str | None = None

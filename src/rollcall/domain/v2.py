@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final, Literal
 
-from rollcall.domain.record import Credentials, JsonObject, Location, Name, Record
+import msgspec
+
+from rollcall.domain.record import Credentials, JsonObject, Location, Name, Record, sent_when_empty
 from rollcall.domain.user import RoleName, SchoolEnrollment, User
 
 V2PersonType = Literal["students", "teachers", "school_admins", "district_admins", "contacts"]
@@ -115,7 +117,7 @@ class V2Contact(Record):
     id: str
     district: str
     name: str
-    students: list[str] = []
+    students: list[str] = msgspec.field(default_factory=sent_when_empty)
     sis_id: str | None = None
     email: str | None = None
     phone: str | None = None

@@ -77,7 +77,7 @@ class DataApi:
     async def endpoint(self, request: Request) -> Response:
         api_request = ApiRequest(
             method=request.method,
-            path=request.url.path,
+            path=request.scope["path"],  # not url.path: urllib drops a decoded newline from it
             raw_query=request.url.query,
             query=request.query_params.multi_items(),
             authorization=request.headers.get("authorization"),

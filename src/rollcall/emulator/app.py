@@ -11,9 +11,8 @@ from starlette.routing import BaseRoute, Route
 
 from rollcall.emulator.api import DataApi
 from rollcall.emulator.control import control_routes
+from rollcall.emulator.problems import ALL_METHODS
 from rollcall.emulator.state import EmulatorState
-
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 def build_app(
@@ -27,7 +26,7 @@ def build_app(
     routes: list[BaseRoute] = [
         *extra_routes,
         *control_routes(state),
-        Route("/{path:path}", api.endpoint, methods=ALL_METHODS),
+        Route("/{path:anypath}", api.endpoint, methods=ALL_METHODS),
     ]
     app = Starlette(routes=routes, middleware=list(middleware))
     app.state.emulator = state

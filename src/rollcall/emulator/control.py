@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final, TypeVar
 
 import msgspec
+import structlog
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,12 +26,13 @@ from rollcall.emulator.operations import (
     counts_by_collection,
     decode_operations,
 )
-from rollcall.emulator.problems import JSON_CONTENT_TYPE
+from rollcall.emulator.problems import ALL_METHODS, JSON_CONTENT_TYPE
 from rollcall.emulator.sources import generate_snapshot, load_sftp_snapshot
 from rollcall.emulator.state import EmulatorState
 from rollcall.errors import NotFound, RollcallError, UsageError
 
 PREFIX: Final = "/_emulator"
+log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 
@@ -127,6 +129,9 @@ class ControlPlane:
                     return _json({"message": str(error)}, 404)
                 except RollcallError as error:
                     return _json({"message": str(error)}, 400)
+                except Exception as error:  # a bug: say so as JSON; the change was never swapped in
+                    log.exception("emulator.control_failed", path=request.scope["path"])
+                    return _json({"message": f"internal error: {type(error).__name__}: {error}"}, 500)
 
             return await run_in_threadpool(run)
 
@@ -198,6 +203,10 @@ class ControlPlane:
         now = self.state.advance_clock(dt.timedelta(days=wanted.days, seconds=wanted.seconds))
         return _json({"now": format_timestamp(now)})
 
+    def unknown(self, request: Request, body: bytes) -> Response:
+        path = request.scope["path"]
+        return _json({"message": f"no control-plane route {request.method} {path}"}, 404)
+
     def routes(self) -> list[BaseRoute]:
         p = PREFIX
         return [
@@ -218,6 +227,7 @@ class ControlPlane:
             Route(f"{p}/redirect-uris", self._guarded(self.register_redirect_uri), methods=["POST"]),
             Route(f"{p}/clock", self._guarded(self.get_clock), methods=["GET"]),
             Route(f"{p}/clock", self._guarded(self.advance_clock), methods=["POST"]),
+            Route(f"{p}/{{rest:anypath}}", self._guarded(self.unknown), methods=ALL_METHODS),
         ]
 
 

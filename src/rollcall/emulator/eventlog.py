@@ -47,6 +47,10 @@ class EventLog:
         stream.extend(events)
         self._filtered.clear()
 
+    def newest_created(self) -> dt.datetime | None:
+        """When the newest event of any version was created (None while the log is empty)."""
+        return max((stream[-1].created for stream in self.streams.values() if stream), default=None)
+
     def expire(self, now: dt.datetime) -> int:
         """Drop events older than the retention window from the front; how many were dropped."""
         horizon = now - dt.timedelta(days=RETENTION_DAYS)

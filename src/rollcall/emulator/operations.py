@@ -3,7 +3,9 @@ district and recorded as events in every API version."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import itertools
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Final, Literal
 
 import msgspec
@@ -13,7 +15,11 @@ from rollcall.domain.record import JsonObject, Record
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
 from rollcall.domain.version import ApiVersion
+from rollcall.emulator.admission import admit_roster
+from rollcall.emulator.eventlog import StoredEvent
 from rollcall.emulator.feed import Touched, all_versions_events
+from rollcall.emulator.index import DistrictIndex
+from rollcall.emulator.patch import patch_index
 from rollcall.emulator.state import EmulatorState
 from rollcall.errors import UsageError
 
@@ -132,18 +138,63 @@ def _decode(cls: type[Record], record: JsonObject | None, where: str) -> Record:
         raise UsageError(f"{where}: invalid {cls.__name__}: {error}") from error
 
 
+@dataclass(frozen=True, slots=True)
+class RosterChange:
+    """A roster change worked out in full, not yet applied: the new index (the old one is untouched), the
+    events of every version and the last event serial they used."""
+
+    district_id: str
+    index: DistrictIndex
+    events: dict[ApiVersion, list[StoredEvent]]
+    last_serial: int
+    touched_users: Collection[str] | None
+
+
+def plan_roster_change(
+    state: EmulatorState, district_id: str, snapshot: DistrictSnapshot, touched: Touched | None = None
+) -> RosterChange:
+    """Check and derive everything a change needs (legacy ids, indexes, events) without touching `state`;
+    UsageError (or NotFound) saying why a change cannot be applied."""
+    district = state.district_state(district_id)
+    old_index = district.index
+    if snapshot.district.id != district_id:
+        raise UsageError(f"the new roster is for district {snapshot.district.id}, not {district_id}")
+    users = None if touched is None else touched.get("users", ())
+    claimed = old_index.v2_user_of
+    admitted = admit_roster(
+        snapshot,
+        seed=state.seed,
+        previous=old_index.snapshot,
+        touched=touched,
+        claimed=lambda kind, legacy_id: claimed[kind].get(legacy_id),
+        elsewhere=state.elsewhere(district_id),
+    )
+    index = DistrictIndex(admitted) if touched is None else patch_index(old_index, admitted, touched)
+    # Event ids start with their second: never let a clock that stepped back make them go down.
+    newest = district.events.newest_created()
+    moment = state.clock.now() if newest is None else max(state.clock.now(), newest)
+    serials = itertools.count(state.event_serial + 1)
+    last = state.event_serial
+
+    def next_serial() -> int:
+        nonlocal last
+        last = next(serials)
+        return last
+
+    events = all_versions_events(old_index, index, moment, next_serial, touched)
+    return RosterChange(district_id, index, events, last, users)
+
+
 def change_roster(
     state: EmulatorState, district_id: str, snapshot: DistrictSnapshot, touched: Touched | None = None
 ) -> dict[ApiVersion, int]:
-    """Swap in the district's new snapshot and append the events describing the change; events per version."""
-    old_index = state.district_state(district_id).index
-    district = state.replace_snapshot(district_id, snapshot, touched)
-    produced = all_versions_events(
-        old_index, district.index, state.clock.now(), state.next_event_serial, touched
+    """Swap in the district's new snapshot and append the events describing the change, or refuse it and
+    change nothing; returns the number of events per version."""
+    change = plan_roster_change(state, district_id, snapshot, touched)
+    state.commit_roster(
+        change.district_id, change.index, change.events, change.last_serial, change.touched_users
     )
-    for version, events in produced.items():
-        district.events.append(version, events)
-    return {version: len(events) for version, events in produced.items()}
+    return {version: len(events) for version, events in change.events.items()}
 
 
 def apply_roster_operations(

@@ -7,10 +7,28 @@ import html
 from typing import Final
 
 import msgspec
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.responses import Response
 
 JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
 HTML_CONTENT_TYPE: Final = "text/html; charset=utf-8"
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+class AnyPathConvertor(Convertor[str]):
+    """Every path, newlines included: Starlette's `path` convertor (`.*`) stops at a `%0A`, which would
+    leave such a request to the router's plain-text 404 instead of the API's answer for its class of path."""
+
+    regex = "(?s:.*)"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("anypath", AnyPathConvertor())
 
 
 class ApiProblem(Exception):

@@ -4,7 +4,7 @@ and the clock. Requests read it; the control plane replaces a district's snapsho
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from rollcall.domain.district import District
@@ -12,9 +12,9 @@ from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import Clock, FixedClock, RunningClock
 from rollcall.domain.user import RoleName, User
 from rollcall.domain.version import ApiVersion
-from rollcall.emulator.eventlog import EventLog
+from rollcall.emulator.admission import admit_roster
+from rollcall.emulator.eventlog import EventLog, StoredEvent
 from rollcall.emulator.index import DistrictIndex
-from rollcall.emulator.patch import patch_index
 from rollcall.emulator.render import Renderer
 from rollcall.emulator.tokens import TokenRegistry
 from rollcall.errors import NotFound, UsageError
@@ -103,36 +103,53 @@ class EmulatorState:
         district_id = snapshot.district.id
         if district_id in self._districts:
             raise UsageError(f"district {district_id} is already loaded; apply a roster change instead")
-        state = self._districts[district_id] = DistrictState(index=DistrictIndex(snapshot))
+        admitted = admit_roster(snapshot, seed=self.seed, elsewhere=self.elsewhere(district_id))
+        state = self._districts[district_id] = DistrictState(index=DistrictIndex(admitted))
         self._remember_people(district_id, state.index)
         self.tokens.district_token(district_id)
         return district_id
 
-    def replace_snapshot(
+    def commit_roster(
         self,
         district_id: str,
-        snapshot: DistrictSnapshot,
-        touched: Mapping[str, Collection[str]] | None = None,
-    ) -> DistrictState:
-        """Swap in a district's new snapshot (the caller appends the events describing the change). With
-        `touched` (the only records that differ), the indexes are patched instead of rebuilt."""
+        index: DistrictIndex,
+        events: Mapping[ApiVersion, list[StoredEvent]],
+        last_serial: int,
+        touched_users: Collection[str] | None = None,
+    ) -> None:
+        """Swap in a district's new index and append the events describing the change. Everything here was
+        checked and derived beforehand (see `operations.plan_roster_change`); nothing in it can fail halfway.
+        With `touched_users` only those people are re-registered in the id maps."""
         state = self.district_state(district_id)
-        if snapshot.district.id != district_id:
-            raise UsageError(f"the new roster is for district {snapshot.district.id}, not {district_id}")
         old = state.index
-        if touched is None:
+        if touched_users is None:
             self._forget_people(district_id, old)
-            state.index = DistrictIndex(snapshot)
-            self._remember_people(district_id, state.index)
+            self._remember_people(district_id, index)
         else:
-            state.index = patch_index(old, snapshot, touched)
-            for user_id in touched.get("users", ()):
+            for user_id in touched_users:
                 if (gone := old.snapshot.users.get(user_id)) is not None:
                     self._forget_person(district_id, gone)
-                if (present := snapshot.users.get(user_id)) is not None:
+                if (present := index.snapshot.users.get(user_id)) is not None:
                     self._remember_person(district_id, present)
+        state.index = index
         state.renderers.clear()
-        return state
+        for version, produced in events.items():
+            state.events.append(version, produced)
+        self.event_serial = max(self.event_serial, last_serial)
+
+    def elsewhere(self, district_id: str) -> Callable[[str], tuple[str, str] | None]:
+        """Which other loaded district already uses an id, as a user id or a v2.1 id (for admission)."""
+
+        def owner(some_id: str) -> tuple[str, str] | None:
+            user_district = self._user_district.get(some_id)
+            if user_district is not None and user_district != district_id:
+                return user_district, "a user"
+            legacy = self._legacy.get(some_id)
+            if legacy is not None and legacy[0] != district_id:
+                return legacy[0], "a v2.1 id"
+            return None
+
+        return owner
 
     def remove_district(self, district_id: str) -> None:
         """Unload a district and revoke its tokens."""
@@ -145,11 +162,6 @@ class EmulatorState:
         """Unload every district and revoke every token; the clock is left where it is."""
         for district_id in self.district_ids():
             self.remove_district(district_id)
-
-    def next_event_serial(self) -> int:
-        """A process-wide increasing number, so event ids never repeat across versions and districts."""
-        self.event_serial += 1
-        return self.event_serial
 
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
         """Move a fixed or running clock forward and drop events that fell out of the 30-day window."""
