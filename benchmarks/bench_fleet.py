@@ -120,6 +120,8 @@ def round_of(workers: int, districts: int, env: dict[str, str], emulator: Connec
                     raise SystemExit(f"{workers} workers did not finish within 900 s")
                 time.sleep(0.5)
             wall = time.perf_counter() - launched
+            postgres_cpu = postgres_cpu_seconds() - postgres_before  # before the workers' backends exit
+            load = os.getloadavg()[0]
         finally:
             for process in processes:
                 process.send_signal(signal.SIGTERM)
@@ -131,7 +133,6 @@ def round_of(workers: int, districts: int, env: dict[str, str], emulator: Connec
             worker_cpu += usage.ru_utime + usage.ru_stime
         emulator.send("cpu")
         emulator_cpu = float(emulator.recv()) - emulator_before
-        postgres_cpu = postgres_cpu_seconds() - postgres_before
         with Store.open(db, migrate=False) as store:
             attempts = store.sync_attempts()
             runs = store.latest_runs()
@@ -144,7 +145,7 @@ def round_of(workers: int, districts: int, env: dict[str, str], emulator: Connec
         "workers": workers, "seconds": seconds, "startup": wall - seconds, "districts": len(runs),
         "failed": failed, "rows": rows, "per_minute": len(runs) / seconds * 60, "rows_per_s": rows / seconds,
         "peak_mib": max(peaks), "worker_cpu": worker_cpu, "emulator_cpu": emulator_cpu,
-        "postgres_cpu": postgres_cpu,
+        "postgres_cpu": postgres_cpu, "load": load,
     }  # fmt: skip
 
 
@@ -178,7 +179,7 @@ def main() -> None:
     print(
         f"{'workers':>7} {'seconds':>8} {'districts/min':>14} {'rows/s':>8} {'efficiency':>10} "
         f"{'peak MiB/worker':>15} {'CPU s: workers':>14} {'emulator':>9} {'postgres':>9} {'CPU busy':>8} "
-        f"{'start-up s':>10}"
+        f"{'start-up s':>10} {'load avg':>8}"
     )
     for r in rounds:
         efficiency = r["per_minute"] / (r["workers"] * base)
@@ -188,7 +189,7 @@ def main() -> None:
         print(
             f"{r['workers']:>7.0f} {r['seconds']:>8.1f} {r['per_minute']:>14.0f} {r['rows_per_s']:>8.0f} "
             f"{efficiency:>10.0%} {r['peak_mib']:>15.0f} {r['worker_cpu']:>14.1f} {r['emulator_cpu']:>9.1f} "
-            f"{r['postgres_cpu']:>9.1f} {busy:>8.0%} {r['startup']:>10.1f}"
+            f"{r['postgres_cpu']:>9.1f} {busy:>8.0%} {r['startup']:>10.1f} {r['load']:>8.1f}"
         )
         if r["failed"]:
             print(f"        ({r['failed']:.0f} districts not ok)")

@@ -47,6 +47,18 @@ def test_attempts_read_back_in_the_order_they_started(store: Store) -> None:
     assert store.sync_attempts("other") == []
 
 
+def test_the_latest_run_of_each_district_is_the_last_started(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.start_run("run-a", district_id="d1", kind="full", api_version="v3.1", at=AT)
+        tx.finish_run("run-a", at=AT, counts={"users": 3})
+        tx.start_run("run-b", district_id="d1", kind="incremental", api_version="v3.1", at=LATER)
+        tx.start_run("run-c", district_id="d2", kind="full", api_version="v3.1", at=AT)
+    latest = store.latest_runs()
+    assert {d: run.run_id for d, run in latest.items()} == {"d1": "run-b", "d2": "run-c"}
+    assert latest["d1"].status == "running"
+    assert latest["d1"].counts == {}
+
+
 @pytest.mark.postgres
 def test_the_district_fence_admits_one_holder_until_it_lets_go() -> None:
     with postgres_schema() as url, Store.open(url) as store, Store.open(url) as other:

@@ -47,4 +47,5 @@ async def _run(app: App, runtime: FleetRuntime, concurrency: int) -> None:
             queues=[QUEUE], name=runtime.worker, concurrency=concurrency,
             additional_context={RUNTIME: runtime}, update_heartbeat_interval=config.heartbeat_seconds,
             stalled_worker_timeout=config.stalled_after_seconds, install_signal_handlers=True,
+            delete_jobs="successful",  # the ledger keeps the outcome; failed jobs stay for inspection
         )  # fmt: skip

@@ -117,12 +117,22 @@ def read_attempts(connection: Connection, district_id: str | None = None) -> lis
 
 
 def latest_runs(connection: Connection) -> dict[str, SyncRun]:
-    """Per district, its most recently started sync run."""
+    """Per district, its most recently started sync run (one indexed pass, however many runs are kept)."""
+    newest = (
+        sa.select(sync_runs.c.district_id, sa.func.max(sync_runs.c.started_at).label("started_at"))
+        .group_by(sync_runs.c.district_id)
+        .subquery()
+    )
+    statement = sa.select(sync_runs).join(
+        newest,
+        sa.and_(
+            sync_runs.c.district_id == newest.c.district_id, sync_runs.c.started_at == newest.c.started_at
+        ),
+    )
     latest: dict[str, SyncRun] = {}
-    for row in connection.execute(sa.select(sync_runs).order_by(sync_runs.c.started_at)):
+    for row in connection.execute(statement.order_by(sync_runs.c.district_id, sync_runs.c.run_id)):
         values = {str(k): v for k, v in row._asdict().items()}
         counts = values["counts"]
         values["counts"] = msgspec.json.decode(counts, type=dict[str, int]) if isinstance(counts, str) else {}
-        run = msgspec.convert(values, SyncRun)
-        latest[run.district_id] = run
+        latest[str(values["district_id"])] = msgspec.convert(values, SyncRun)
     return latest
