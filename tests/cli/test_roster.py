@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from tests.cli.run import run_rollcall
@@ -64,3 +65,28 @@ def test_inspect_exits_3_with_one_line_for_a_missing_directory_or_file(tmp_path:
     no_file = run_rollcall("roster", "inspect", str(directory))
     assert no_file.returncode == 3
     assert no_file.stderr.strip().endswith("missing required file(s): sections.csv")
+
+
+def test_inspect_with_a_required_column_missing_says_the_load_stopped_and_prints_no_tables(
+    tmp_path: Path,
+) -> None:
+    directory = tmp_path / "lincoln"
+    shutil.copytree(LINCOLN, directory)
+    students = directory / "students.csv"
+    header, *rows = students.read_text().splitlines()
+    column = header.split(",").index("Student_id")
+    students.write_text(
+        "\n".join(
+            ",".join(c for i, c in enumerate(line.split(",")) if i != column) for line in [header, *rows]
+        )
+        + "\n"
+    )
+    result = run_rollcall("roster", "inspect", str(directory))
+    assert result.returncode == 3
+    assert "students.csv:1:Student_id error: required column Student_id is missing" in result.stdout
+    assert "the load stopped: the rows of students.csv could not be read" in result.stdout
+    for table_line in ("records", "multi-role users", "Users by role combination", "┃"):
+        assert table_line not in result.stdout
+    assert "has no students" not in result.stdout  # a consequence of the one error, not a finding
+    document = json.loads(run_rollcall("roster", "inspect", str(directory), "--json").stdout)
+    assert document["unread_files"] == ["students.csv"]

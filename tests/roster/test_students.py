@@ -133,6 +133,21 @@ def test_a_student_at_an_unknown_school_is_an_error(tmp_path: Path) -> None:
     assert "unknown school S9" in error.message
 
 
+def test_an_unknown_school_on_one_of_a_students_rows_is_one_error_not_two(tmp_path: Path) -> None:
+    mom = "Ann Adams,ann@example.org,,,Parent,Parent/Guardian,C1\n"
+    dad = "Al Adams,al@example.org,,,Parent,Parent/Guardian,C2\n"
+    typo = AMY.replace("S1,", "S9,", 1)
+    ben = BEN + ",,,,,,\n"
+    # the typo on the student's first row, then on a later one
+    for case, rows in enumerate((typo + mom + AMY + dad, AMY + mom + typo + dad)):
+        report = _load(tmp_path / str(case), HEADER + rows + ben)
+        assert [(e.line, e.message) for e in report.errors] == [
+            (2 + case, "student 1001 is at unknown school S9")
+        ]
+    other = _load(tmp_path / "both", HEADER + typo + mom + AMY.replace("Adams", "Adamson") + dad + ben)
+    assert [e.column for e in other.errors] == ["School_id", "Last_name"]  # other differences still count
+
+
 def test_student_enum_email_and_date_values_are_checked(tmp_path: Path) -> None:
     students = (
         "School_id,Student_id,First_name,Last_name,Grade,Gender,Race,Hispanic_Latino,Ell_status,DOB,Student_email,"

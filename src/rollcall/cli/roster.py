@@ -68,6 +68,7 @@ def inspection_document(directory: Path, report: RosterReport) -> dict[str, obje
             "by_roles": counts.users_by_roles,
             "multi_role": counts.multi_role_users,
         },
+        "unread_files": report.unread,
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "problems": [msgspec.to_builtins(problem) for problem in report.problems],
@@ -77,14 +78,22 @@ def inspection_document(directory: Path, report: RosterReport) -> dict[str, obje
 def _print_report(directory: Path, report: RosterReport) -> None:
     counts = report.counts
     assert counts is not None  # read_roster always counts
-    out.print(_records_table(directory, counts))
-    out.print(roles_table(counts.users_by_roles))
+    if not report.unread:  # else the counts would describe a district with whole files left out
+        out.print(_records_table(directory, counts))
+        out.print(roles_table(counts.users_by_roles))
     for problem in report.problems:
         style = "red" if problem.severity == "error" else "yellow"
         out.print(f"[{style}]{escape(problem.render())}[/]", markup=True, highlight=False)
     errors, warnings = len(report.errors), len(report.warnings)
     verdict = "[red]invalid[/]" if errors else "[green]valid[/]"
     out.print(f"{verdict}: {errors} error(s), {warnings} warning(s)", markup=True)
+    if report.unread:
+        files = ", ".join(report.unread)
+        out.print(
+            f"the load stopped: the rows of {files} could not be read (see the header error above), so no "
+            "counts are shown; fix the header and run again",
+            markup=False,
+        )
 
 
 def roles_table(users_by_roles: dict[str, int], title: str = "Users by role combination") -> Table:

@@ -60,12 +60,15 @@ READ_ORDER: tuple[tuple[FileSpec, Callable[[Table, RosterBuild], None]], ...] = 
 
 class RosterReport(msgspec.Struct):
     """What one read found: the snapshot (None when any problem is an error), every problem, rows per file,
-    and the record counts of what was read (kept even when errors withhold the snapshot)."""
+    and the record counts of what was read (kept even when errors withhold the snapshot). `unread` names the
+    files whose header stopped their rows being read (a required column missing): the counts then describe a
+    partial district."""
 
     snapshot: DistrictSnapshot | None
     problems: list[Problem]
     row_counts: dict[str, int]
     counts: RosterCounts | None = None
+    unread: list[str] = msgspec.field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -111,6 +114,7 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
         message = "admins.csv is Clever's deprecated name for staff.csv; it is not read"
         log.warning("admins.csv", 0, None, message)
     row_counts: dict[str, int] = {}
+    unread: list[str] = []
     for spec, read in READ_ORDER:
         path = paths[spec.name]
         if path is None:
@@ -120,6 +124,8 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
                 if table.usable:
                     build.usable.add(spec.name)
                     read(table, build)
+                else:
+                    unread.append(spec.name)
                 row_counts[spec.name] = table.row_count
         except OSError as error:
             raise RosterError(f"cannot read {path}: {error.strerror or error}") from error
@@ -135,6 +141,7 @@ def _read_roster(directory: Path, seed: str, district_name: str | None) -> Roste
         problems=log.sorted(),
         row_counts=row_counts,
         counts=RosterCounts.of(snapshot, by_roles),
+        unread=unread,
     )
 
 

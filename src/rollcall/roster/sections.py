@@ -228,8 +228,10 @@ def build_sections(build: RosterBuild) -> dict[str, Section]:
     ids, district, log = build.ids, build.district_id, build.log
     teacher_users, teachers = build.teacher_users, build.teachers
     sections: dict[str, Section] = {}
+    # Without readable students and enrollments every section looks empty: that is their file's error.
+    enrolled = {"students.csv", "enrollments.csv"} <= build.usable
     for row in build.sections.values():
-        if not row.students:
+        if not row.students and enrolled:
             log.warning("sections.csv", row.line, "Section_id", f"section {row.sis_id} has no students")
         teacher_ids = [teacher_users[sis] for sis in row.teachers if sis in teacher_users]
         name = row.name

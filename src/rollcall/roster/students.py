@@ -160,6 +160,11 @@ class _StudentRow:
             entry = build.student_ids[sis_id] = StudentEntry(user)
         elif user != entry.user:
             columns = _differing_columns(entry.user, user)
+            first_school = entry.user.roles.student.school if entry.user.roles.student else ""
+            if not school or not first_school:  # one of the two schools is unknown, and reported as such
+                columns = [column for column in columns if column != "School_id"]
+                if not columns:
+                    return entry
             log.error(
                 name, line, columns[0] if columns else None,
                 f"student {sis_id} is repeated with different {', '.join(columns) or 'values'}; rows of one "
