@@ -228,6 +228,27 @@ sync_attempts = sa.Table(
     sa.Column("run_id", sa.Text, nullable=True),
 )
 
+# What changed, per district, for readers that keep derived state (the access engine's index): each write
+# transaction touching users, sections or schools bumps the district's version once and records the user and
+# section ids it touched at that version; a transaction touching more than a page of them, or schools, the
+# district or a sweep, records one `reset` row instead (read everything again), and drops the older rows.
+change_versions = sa.Table(
+    "change_versions",
+    metadata,
+    sa.Column("district_id", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+change_log = sa.Table(
+    "change_log",
+    metadata,
+    sa.Column("district_id", sa.Text, primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("record_type", sa.Text, primary_key=True),  # users | sections | reset
+    sa.Column("record_id", sa.Text, primary_key=True),
+    sqlite_with_rowid=False,
+)
+
 # Tables holding whole records (payload, soft delete, sweep), keyed by the event record type naming them.
 RECORD_TABLES: Final[dict[str, sa.Table]] = {
     table.name: table for table in (districts, schools, terms, courses, sections, users)

@@ -17,6 +17,7 @@ from rollcall.domain.district import District, Section
 from rollcall.domain.user import RoleName, User
 from rollcall.store import census, fleet_ledger, indexes
 from rollcall.store import engine as engines
+from rollcall.store.access_facts import StoreAccessFacts
 from rollcall.store.failure import DRIVER_ERRORS, translated
 from rollcall.store.fleet_ledger import AttemptOutcome, DistrictState, FleetDistrict, SyncAttempt
 from rollcall.store.revision import ensure_revision
@@ -115,7 +116,9 @@ class Store:
             with translated("begin a transaction", where=self.where):
                 outer = connection.begin()
             try:
-                yield StoreTransaction(connection, self._writer(connection), where=self.where)
+                transaction = StoreTransaction(connection, self._writer(connection), where=self.where)
+                yield transaction
+                transaction.log_changes()
             except BaseException:
                 # A failed rollback (dead connection) must not hide the error that caused it.
                 with suppress(*DRIVER_ERRORS):
@@ -183,6 +186,38 @@ class Store:
         if row is None:
             return None
         return _decode(row[0], User), cast(RoleName, row[1])
+
+    def access_facts(self, district_id: str) -> StoreAccessFacts:
+        """The district's facts as the access engine reads them (`rollcall.access.AccessFacts`): users,
+        sections and schools by indexed reads, and the change log's version for incremental refreshes."""
+        return StoreAccessFacts(self._reading, district_id)
+
+    def find_users_by_login(self, text: str) -> list[User]:
+        """The live users a person may mean by `text`: the user with that v3 id; else those whose role had it
+        as legacy (v2) id; else those with that email (case-insensitive; a teacher who is also a parent is
+        two users sharing one). In id order; [] when none."""
+        found = self.find_user(text)
+        if found is not None:
+            return [found]
+        payload = sa.cast(users.c.payload, sa.Text)
+        by_legacy = (
+            sa.select(payload)
+            .where(
+                users.c.id.in_(sa.select(user_roles.c.user_id).where(user_roles.c.legacy_id == text)),
+                users.c.deleted_at.is_(None),
+            )
+            .order_by(users.c.id)
+        )
+        by_email = (
+            sa.select(payload)
+            .where(sa.func.lower(users.c.email) == text.strip().lower(), users.c.deleted_at.is_(None))
+            .order_by(users.c.id)
+        )
+        with self._reading("find users by login", "users") as connection:
+            rows = connection.execute(by_legacy).scalars().all()
+            if not rows and "@" in text:
+                rows = connection.execute(by_email).scalars().all()
+        return [_decode(row, User) for row in rows]
 
     def _iter(self, table: sa.Table, district_id: str, kind: type[T], page_size: int) -> Iterator[T]:
         """Live records of the district in id order, fetched in pages (keyset) so no cursor stays open."""

@@ -25,6 +25,7 @@ from rollcall.store.batch import (
     term_batch,
     user_batch,
 )
+from rollcall.store.change_log import ChangeRecorder
 from rollcall.store.failure import translated
 from rollcall.store.schema import (
     CHILD_TABLES,
@@ -48,6 +49,7 @@ class StoreTransaction:
         self._connection = connection
         self._writer = writer
         self._where = where
+        self._changes = ChangeRecorder()
 
     def write(self, batch: Batch) -> int:
         """Write a batch (see `rollcall.store.batch`): its records and exactly their children; returns how
@@ -55,6 +57,8 @@ class StoreTransaction:
         conflict and no child can have vanished, so every row is plainly inserted; otherwise records are
         upserted and each child table is made to match."""
         ids, table = batch.ids(), batch.records.table
+        records = batch.records.rows  # every record row starts (id, district_id, …)
+        self._changes.touch(table, ((str(row[1]), str(row[0])) for row in records), len(records))
         with translated("look up existing rows", where=self._where, table=table):
             known = self._writer.any_exists(table, ids)
         if not known:
@@ -104,10 +108,15 @@ class StoreTransaction:
             known = ", ".join(RECORD_TABLES)
             raise StoreError(f"cannot delete {record_type} {record_id}: the store keeps only {known}")
         statement = (
-            table.update().where(table.c.id == record_id, table.c.deleted_at.is_(None)).values(deleted_at=at)
+            table.update()
+            .where(table.c.id == record_id, table.c.deleted_at.is_(None))
+            .values(deleted_at=at)
+            .returning(table.c.district_id)
         )
         with translated("soft delete", where=self._where, table=table.name):
-            return self._connection.execute(statement).rowcount > 0
+            districts = list(self._connection.execute(statement).scalars())
+        self._changes.touch(record_type, ((district, record_id) for district in districts), len(districts))
+        return bool(districts)
 
     def sweep(self, district_id: str, *, run_id: str, at: str) -> dict[str, int]:
         """Soft-delete every live record of the district that run `run_id` did not write (mark and sweep);
@@ -125,6 +134,8 @@ class StoreTransaction:
             )
             with translated("sweep", where=self._where, table=name):
                 swept[name] = self._connection.execute(statement).rowcount
+        if any(swept.get(name) for name in ("districts", "schools", "sections", "users")):
+            self._changes.reset(district_id)
         return swept
 
     def purge_district(self, district_id: str) -> dict[str, int]:
@@ -135,7 +146,14 @@ class StoreTransaction:
             with translated("purge", where=self._where, table=table.name):
                 statement = sa.delete(table).where(table.c.district_id == district_id)
                 removed[table.name] = self._connection.execute(statement).rowcount
+        self._changes.reset(district_id)
         return removed
+
+    def log_changes(self) -> None:
+        """Record in the change log what this transaction touched (`Store.transaction` calls it last, just
+        before committing, so the log commits or rolls back with the data it describes)."""
+        with translated("write the change log", where=self._where, table="change_log"):
+            self._changes.write(self._connection)
 
     def defer_indexes(self) -> list[str]:
         """Drop the secondary indexes of every district table that holds no row at all, of any district, and
