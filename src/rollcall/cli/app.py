@@ -24,6 +24,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     ("fleet", "rollcall.cli.fleet:app", "Queue district syncs in PostgreSQL and watch the workers run them."),
     ("worker", "rollcall.cli.fleet:worker", "Run queued district syncs; start as many as you like."),
     ("web", "rollcall.cli.web:app", "Serve the web app: Sign in with Clever, role switcher, role pages."),
+    ("access", "rollcall.cli.access:app", "Ask who may do what: role-aware checks against a synced store."),
     ("version", "rollcall.cli.app:version", "Print rollcall's version."),
 )  # fmt: skip
 
