@@ -58,7 +58,10 @@ def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: P
         if source == "snapshot":
             assert district["id"] == DISTRICT
             assert district["name"] == "Maple Unified"
-        assert set(info) == {"base_url", "client_id", "client_secret", "redirect_uris", "districts"}
+        assert set(info) == {
+            "base_url", "client_id", "client_secret", "redirect_uris", "browser_url", "sign_in_url",
+            "districts",
+        }  # fmt: skip
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -78,6 +81,8 @@ def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: P
         )
         assert login.status_code == 400  # no user chosen, but the redirect URI itself was accepted
         assert "redirect_uri" not in login.text
+        home = httpx.get(f"{info['base_url']}/")
+        sign_in_page = httpx.get(str(info["sign_in_url"]))
     finally:
         process.send_signal(signal.SIGINT)
         stdout, _ = process.communicate(timeout=30)
@@ -85,6 +90,12 @@ def test_serve_prints_and_writes_connection_details_and_answers_http(tmp_path: P
     assert str(info["base_url"]) in stdout
     assert str(info["client_secret"]) in stdout
     assert f"OAuth redirect URIs {callback}" in stdout
+    assert f"data browser {info['base_url']}/browser" in stdout
+    assert f"OAuth sign-in {info['sign_in_url']}" in stdout
+    assert f"{info['base_url']}/oauth/authorize?response_type=code" in str(info["sign_in_url"])
+    assert home.status_code == 200
+    assert "/browser" in home.text
+    assert sign_in_page.status_code == 200
 
 
 def test_a_missing_sftp_directory_is_a_roster_error(tmp_path: Path) -> None:

@@ -403,3 +403,25 @@ def test_a_redirect_uri_that_is_not_an_absolute_http_url_is_refused_and_nothing_
         with pytest.raises(UsageError, match=re.escape(reason)):
             emulator.register_redirect_uri(uri)
         assert emulator.redirect_uris == (served.REDIRECT_URI,)
+
+
+def test_the_sign_in_page_says_why_a_filtered_page_is_short_instead_of_a_bare_next_link() -> None:
+    found = served.state()
+    app, _ = served.app(found, scan_budget=2)
+    client = TestClient(app)
+    params = {**authorize_params(found), "role": "contact"}
+    first = client.get("/oauth/authorize", params=params).text
+    assert "stopped to keep the page quick; use Next to search further" in first
+    start = int(re.findall(r"start=(\d+)", first)[-1])
+    pages = [first]
+    for _ in range(10):  # bounded: the budget is 2 people per page in a district of a handful
+        page = client.get("/oauth/authorize", params={**params, "start": str(start)}).text
+        pages.append(page)
+        if "Grace" in page:
+            break
+        start = int(re.findall(r"start=(\d+)", page)[-1])
+    assert "Grace" in pages[-1]
+    everyone = len(fx.snapshot().users)
+    past_the_end = client.get("/oauth/authorize", params={**params, "start": str(everyone)}).text
+    assert "Nobody matches these filters." in past_the_end
+    assert f"Nobody from position {everyone} on matches these filters." in past_the_end

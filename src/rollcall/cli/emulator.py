@@ -49,6 +49,8 @@ def _connection_info(emulator: Emulator, base_url: str) -> dict[str, object]:
         "client_id": tokens.client_id,
         "client_secret": tokens.client_secret,
         "redirect_uris": list(tokens.redirect_uris),
+        "browser_url": f"{base_url}/browser",
+        "sign_in_url": emulator.sign_in_url(base_url),
         "districts": [
             {"id": d, "name": emulator.state.district(d).name, "token": emulator.district_token(d)}
             for d in emulator.state.district_ids()
@@ -134,6 +136,8 @@ def serve(
     out.print(f"Clever API emulator at {base_url}", markup=False)
     out.print(f"OAuth client id {info['client_id']}  secret {info['client_secret']}", markup=False)
     out.print(f"OAuth redirect URIs {'  '.join(emulator.redirect_uris)}", markup=False)
+    out.print(f"data browser {info['browser_url']}", markup=False)
+    out.print(f"OAuth sign-in {info['sign_in_url']}", markup=False)
     for district in emulator.state.district_ids():
         name = emulator.state.district(district).name
         out.print(f"district {district}  {name}  token {emulator.district_token(district)}", markup=False)

@@ -20,16 +20,16 @@ from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import RoleName, User, as_role_name
 from rollcall.domain.v2 import MissingLegacyId, V2Person, V2PersonType, to_v2_records
 from rollcall.emulator.directory import (
+    SCAN_BUDGET,
     Directory,
     ScanPage,
     find_person,
     scan_page,
     search_text,
 )
-from rollcall.emulator.oauth_pages import document
+from rollcall.emulator.oauth_pages import document, scan_note
 
 PAGE_SIZE: Final = 100
-SCAN_BUDGET: Final = 50_000
 View = str  # "v2" or "v3"
 T = TypeVar("T")
 
@@ -205,12 +205,7 @@ def _people_page(directory: Directory, request: Request, district_id: str, budge
     body = (
         f"<p>View: {toggle}</p>{search}<p>{len(snap.users)} users in the district{scope}; "
         f"showing up to {PAGE_SIZE} people from position {page.start}.</p>"
-        + (
-            f"<p>This search read positions {page.start}–{page.scanned_to} and stopped to keep the page "
-            "quick; use Next to search further.</p>"
-            if page.cut_short
-            else ""
-        )
+        + scan_note(page)
         + f"{table}{_pager(path, page, view=view, **filters)}"
     )
     nav = _nav(district_id, snap.district.name)

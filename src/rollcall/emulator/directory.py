@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Generic, Protocol, TypeVar
+from typing import Final, Generic, Protocol, TypeVar
 
 from rollcall.domain.district import District
 from rollcall.domain.snapshot import DistrictSnapshot
@@ -15,6 +15,9 @@ from rollcall.domain.timestamps import Clock
 from rollcall.domain.user import RoleName, User, as_role_name
 from rollcall.emulator.tokens import TokenRegistry
 
+# How many records one filtered page may read: the sign-in page and the data browser stay quick on a
+# million-user district, and say so when a search stopped early.
+SCAN_BUDGET: Final = 50_000
 T = TypeVar("T")
 
 
@@ -113,7 +116,7 @@ def scan_page(
     size: int,
     keep: Callable[[T], bool] | None = None,
     *,
-    budget: int = 50_000,
+    budget: int = SCAN_BUDGET,
 ) -> ScanPage[T]:
     """Up to `size` records from position `start` (those `keep` accepts), and where the pages around start.
 

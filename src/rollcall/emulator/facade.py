@@ -21,6 +21,7 @@ from rollcall.emulator.app import build_app
 from rollcall.emulator.control import mint_sso_token
 from rollcall.emulator.faults import FaultPlan
 from rollcall.emulator.layer import identity_layer
+from rollcall.emulator.oauth import sign_in_url
 from rollcall.emulator.operations import Operation, apply_roster_operations, change_roster
 from rollcall.emulator.ratelimit import Bucket
 from rollcall.emulator.server import serve_in_thread
@@ -126,6 +127,10 @@ class Emulator:
     def redirect_uris(self) -> tuple[str, ...]:
         """The OAuth client's registered redirect URIs (the first is used when a request sends none)."""
         return self.state.tokens.redirect_uris
+
+    def sign_in_url(self, base_url: str | None = None) -> str:
+        """The OAuth authorize URL a person opens to sign in (the emulator's client, first redirect URI)."""
+        return sign_in_url(self.base_url if base_url is None else base_url, self.state.tokens)
 
     def mint_sso_token(self, user_id: str, role: str | None = None) -> str:
         """A bearer token as if the user had logged in through Clever SSO in `role`."""

@@ -10,9 +10,10 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from rollcall.domain.timestamps import Clock
-from rollcall.emulator.browser import SCAN_BUDGET, browser_routes
-from rollcall.emulator.directory import Directory
+from rollcall.emulator.browser import browser_routes
+from rollcall.emulator.directory import SCAN_BUDGET, Directory
 from rollcall.emulator.faults import FaultMiddleware, FaultPlan, FaultPlanHolder, fault_routes
+from rollcall.emulator.home import home_routes
 from rollcall.emulator.identity import ApiVersion, MeDataType
 from rollcall.emulator.oauth import identity_routes
 from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter, RateLimitMiddleware
@@ -53,7 +54,9 @@ def identity_layer(
             directory.clock,
             unversioned_me=unversioned_me,
             me_data_type=me_data_type,
+            scan_budget=scan_budget,
         ),
+        *home_routes(directory),
         *browser_routes(directory, scan_budget=scan_budget),
         *fault_routes(holder),
     ]

@@ -23,7 +23,7 @@ from rollcall.domain.ids import is_object_id, object_id_time
 from rollcall.domain.paging import Link
 from rollcall.domain.timestamps import Clock, format_timestamp
 from rollcall.domain.user import User, as_role_name, default_login_role
-from rollcall.emulator.directory import Directory, scan_page, search_text
+from rollcall.emulator.directory import SCAN_BUDGET, Directory, scan_page, search_text
 from rollcall.emulator.id_token import encode_id_token, id_token_claims
 from rollcall.emulator.identity import ApiVersion, MeDataType, json_response, me_routes, resolve_grant
 from rollcall.emulator.oauth_pages import AuthorizeRequest, error_page, login_page
@@ -117,6 +117,15 @@ def validate_authorize(params: dict[str, str], tokens: TokenRegistry) -> Authori
     )
 
 
+def sign_in_url(base_url: str, tokens: TokenRegistry) -> str:
+    """Where a person starts signing in: the authorize URL for the emulator's own OAuth client and its first
+    registered redirect URI (what `emulator serve` prints and the index page links)."""
+    query = urlencode(
+        {"response_type": "code", "client_id": tokens.client_id, "redirect_uri": tokens.redirect_uris[0]}
+    )
+    return f"{base_url}/oauth/authorize?{query}"
+
+
 def redirect_target(redirect_uri: str, code: str, state: str | None) -> str:
     """`redirect_uri` with `code` (and `state` only when the app sent one) appended to its query."""
     pairs = {"code": code} if state is None else {"code": code, "state": state}
@@ -152,8 +161,11 @@ async def _token_body(request: Request) -> dict[str, str] | str:
     return f"unsupported content type {content_type or '(none)'!r}; send JSON or a urlencoded form"
 
 
-def oauth_routes(directory: Directory, tokens: TokenRegistry, clock: Clock) -> list[BaseRoute]:
-    """`/oauth/authorize` (GET page, POST choice), `/oauth/tokens` (POST exchange, GET listing), tokeninfo."""
+def oauth_routes(
+    directory: Directory, tokens: TokenRegistry, clock: Clock, *, scan_budget: int = SCAN_BUDGET
+) -> list[BaseRoute]:
+    """`/oauth/authorize` (GET page, POST choice), `/oauth/tokens` (POST exchange, GET listing), tokeninfo.
+    A filtered sign-in page reads at most `scan_budget` people per request."""
     serial = itertools.count(1)
 
     def district_names() -> dict[str, str]:
@@ -180,7 +192,7 @@ def oauth_routes(directory: Directory, tokens: TokenRegistry, clock: Clock) -> l
             start = 0
         users = directory.snapshot(district_id).users
         keep = None if role is None and not needle else (lambda user: _matches(user, role, needle))
-        page = scan_page(users, start, LOGIN_PAGE_SIZE, keep)
+        page = scan_page(users, start, LOGIN_PAGE_SIZE, keep, budget=scan_budget)
         html = login_page(
             checked, districts=names, district_id=district_id, role=role, query=params.get("q"), page=page
         )
@@ -305,9 +317,10 @@ def identity_routes(
     *,
     unversioned_me: ApiVersion = "v3.0",
     me_data_type: MeDataType = "role",
+    scan_budget: int = SCAN_BUDGET,
 ) -> list[BaseRoute]:
     """Every identity route: OAuth (authorize, tokens, tokeninfo), `/me` in each version, `/userinfo`."""
     return [
-        *oauth_routes(directory, tokens, clock),
+        *oauth_routes(directory, tokens, clock, scan_budget=scan_budget),
         *me_routes(directory, tokens, unversioned=unversioned_me, data_type=me_data_type),
     ]

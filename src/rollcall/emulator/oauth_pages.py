@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
-from typing import Final
+from typing import Final, TypeVar
 from urllib.parse import urlencode
 
 from rollcall.domain.user import ROLE_NAMES, User, default_login_role
 from rollcall.emulator.directory import ScanPage
+
+T = TypeVar("T")
 
 _STYLE: Final = """
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:72rem;padding:1rem 1.5rem;
@@ -37,6 +39,19 @@ def document(title: str, body: str, *, nav: str = "") -> str:
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body>{nav}<main><h1>{escape(title)}</h1>{body}</main></body></html>\n"
     )
+
+
+def scan_note(page: ScanPage[T]) -> str:
+    """Why a filtered page holds fewer matches than it could: its search stopped at the scan budget (so Next
+    searches further), or nothing after the previous page matched. Empty when neither applies."""
+    if page.cut_short:
+        return (
+            f'<p class="note">This search read positions {page.start}–{page.scanned_to} and stopped to keep '
+            "the page quick; use Next to search further.</p>"
+        )
+    if not page.items and page.start > 0:
+        return f'<p class="note">Nobody from position {page.start} on matches these filters.</p>'
+    return ""
 
 
 def error_page(message: str) -> str:
@@ -166,4 +181,4 @@ def login_page(
         "<p>This is the Clever emulator's sign-in page. Pick a person; a person with several roles "
         "picks the role to sign in as (preselected: their first of teacher, staff, district admin).</p>"
     )
-    return document("Sign in with Clever (emulator)", intro + filters + table + pager)
+    return document("Sign in with Clever (emulator)", intro + filters + scan_note(page) + table + pager)
