@@ -23,7 +23,10 @@ RollcallError                      exit 1   anything rollcall raises on purpose
 │   ├── DistrictBusy               exit 10  another process holds the district's fence (the job is retried)
 │   ├── SyncRetryable              exit 10  a district's sync failed for a passing reason (5xx, reset, …)
 │   └── DistrictSyncFailed         exit 10  a district's sync failed for good (token revoked, disconnected)
-└── Interrupted                    exit 130 Ctrl-C: says what stopped and that running it again resumes it
+├── Interrupted                    exit 130 Ctrl-C: says what stopped and that running it again resumes it
+└── MigrateError                   exit 9   an account migration cannot go on; the ledger says what was done
+    ├── MigrateConfigError         exit 2   the config, or a table, column or role value it names, is wrong
+    └── StalePlanError             exit 11  the source changed since the plan was made: plan again
 """
 
 from __future__ import annotations
@@ -159,3 +162,21 @@ class Interrupted(RollcallError):
     """The user pressed Ctrl-C (SIGINT); the message names what stopped and how a rerun picks it up."""
 
     exit_code = 130
+
+
+class MigrateError(RollcallError):
+    """A v2 → v3 account migration cannot go on; the vendor database holds exactly what its ledger says."""
+
+    exit_code = 9
+
+
+class MigrateConfigError(MigrateError):
+    """The migration config is malformed or names a table, column or role value the database lacks."""
+
+    exit_code = 2
+
+
+class StalePlanError(MigrateError):
+    """The legacy accounts or the v3 truth changed since the plan was made: nothing was applied."""
+
+    exit_code = 11

@@ -29,6 +29,12 @@ def test_demo_serves_syncs_and_resolves_every_legacy_id_of_a_multi_role_person()
     for row in rows:  # every id whole, however narrow the pipe
         assert len([cell for cell in row.split("│") if re.fullmatch(r" [0-9a-f]{24} ", cell)]) == 2, row
     assert "…" not in lookup.split("Next", 1)[0]
+    migration = result.stdout.split("The vendor's legacy database", 1)[1]
+    assert "1 orphaned, 1 ambiguous" in migration
+    assert "all invariants hold" in migration
+    assert "duplicates removed" in migration
+    assert "before apply and after rollback: identical" in migration
+    assert "HTML migration report: " in migration
     next_steps = result.stdout.split("Next", 1)[1]
     assert "rollcall emulator serve --generate-students 300 --seed t" in next_steps
     assert "rollcall sync --clever-url http://127.0.0.1:8765 --token " in next_steps

@@ -3,6 +3,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import msgspec
+
 from rollcall.store import Store
 from tests.factories import unit as records
 
@@ -31,3 +33,25 @@ def test_two_stores_on_one_sqlite_file_write_in_turn_without_lock_errors(tmp_pat
     assert failures == []
     with Store.open(url) as store:
         assert store.counts(records.DISTRICT)["users"] == 30
+
+
+def test_district_ids_lists_live_districts_in_id_order(store: Store) -> None:
+    assert store.district_ids() == []
+    other = msgspec.structs.replace(records.district(), id="5f0000000000000000000000")
+    with store.transaction() as tx:
+        tx.upsert_district(records.district(), run_id="r1")
+        tx.upsert_district(other, run_id="r1")
+    assert store.district_ids() == [other.id, records.DISTRICT]
+    with store.transaction() as tx:
+        tx.delete("districts", other.id, at="2026-12-01T00:00:00.000Z")
+    assert store.district_ids() == [records.DISTRICT]
+
+
+def test_iter_schools_reads_the_districts_live_schools(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.upsert_district(records.district(), run_id="r1")
+        tx.upsert_schools(records.schools(), run_id="r1")
+    assert [school.id for school in store.iter_schools(records.DISTRICT, page_size=1)] == sorted(
+        school.id for school in records.schools()
+    )
+    assert list(store.iter_schools("5f0000000000000000000999")) == []

@@ -25,6 +25,7 @@ COMMANDS: tuple[CommandEntry, ...] = (
     ("worker", "rollcall.cli.fleet:worker", "Run queued district syncs; start as many as you like."),
     ("web", "rollcall.cli.web:app", "Serve the web app: Sign in with Clever, role switcher, role pages."),
     ("access", "rollcall.cli.access:app", "Ask who may do what: role-aware checks against a synced store."),
+    ("migrate", "rollcall.cli.migrate:app", "Migrate v2 accounts to v3 users: plan, apply, verify, undo."),
     ("version", "rollcall.cli.app:version", "Print rollcall's version."),
 )  # fmt: skip
 

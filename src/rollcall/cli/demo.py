@@ -19,6 +19,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from rollcall.cli.console import out
+from rollcall.cli.demo_migrate import migrate_accounts
 from rollcall.cli.demo_run import DemoRun
 from rollcall.cli.roster import roles_table
 from rollcall.client import v2_person
@@ -159,6 +160,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     show_v3_user,
     sync_store,
     show_legacy_lookup,
+    migrate_accounts,
     show_next,
 )
 

@@ -21,6 +21,8 @@ Public API (names are stable; sync and migrate code against them):
     store.find_user(id) · store.find_user_by_legacy_id(legacy_id) → (User, role)
     store.iter_users(district_id, page_size=5000)          # lazy, id order, keyset pages
     store.find_section(id) · store.iter_sections(district_id) · store.find_district(id)
+    store.district_ids()                                   # every live district, id order
+    store.iter_schools(district_id)                        # lazy, id order
     store.find_checkpoint(district_id, api_version) → Checkpoint | None
     store.find_run(run_id) → SyncRun | None
     store.find_resume_point(district_id, api_version) → ResumePoint | None  (an unfinished full sync)

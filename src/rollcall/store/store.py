@@ -13,7 +13,7 @@ import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from rollcall.domain.district import District, Section
+from rollcall.domain.district import District, School, Section
 from rollcall.domain.user import RoleName, User
 from rollcall.store import census, fleet_ledger, indexes
 from rollcall.store import engine as engines
@@ -23,6 +23,7 @@ from rollcall.store.fleet_ledger import AttemptOutcome, DistrictState, FleetDist
 from rollcall.store.revision import ensure_revision
 from rollcall.store.schema import (
     districts,
+    schools,
     sections,
     sync_checkpoints,
     sync_resume_points,
@@ -38,7 +39,7 @@ PAGE_SIZE: Final = 5_000
 _MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one process at a time migrates a PostgreSQL schema
 _DISTRICT_FENCE: Final = 0x666C6574  # "flet": one sync of a district at a time, whichever process runs it
 _EXCLUSIVE: Final = 0x6F6E6365  # "once": one process at a time does a named piece of set-up
-T = TypeVar("T", User, Section, District)
+T = TypeVar("T", User, Section, District, School)
 
 
 def _decode(payload: str, kind: type[T]) -> T:
@@ -171,6 +172,12 @@ class Store:
         """The live district record, or None."""
         return self._find(districts, district_id, District, include_deleted=False)
 
+    def district_ids(self) -> list[str]:
+        """The ids of every live district in the store, in id order."""
+        statement = sa.select(districts.c.id).where(districts.c.deleted_at.is_(None)).order_by(districts.c.id)
+        with self._reading("list districts", "districts") as connection:
+            return [str(value) for value in connection.execute(statement).scalars()]
+
     def find_user_by_legacy_id(self, legacy_id: str) -> tuple[User, RoleName] | None:
         """The live user whose role had `legacy_id` before v3 (a student's legacy id is their user id), and
         that role's name; None when no live user has it."""
@@ -240,6 +247,10 @@ class Store:
     def iter_users(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[User]:
         """Every live user of the district, by id, read `page_size` at a time."""
         return self._iter(users, district_id, User, page_size)
+
+    def iter_schools(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[School]:
+        """Every live school of the district, by id, read `page_size` at a time."""
+        return self._iter(schools, district_id, School, page_size)
 
     def iter_sections(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[Section]:
         """Every live section of the district, by id, read `page_size` at a time."""

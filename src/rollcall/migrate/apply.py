@@ -1,0 +1,413 @@
+"""`apply_plan`: executes a plan in batches, each committed together with its ledger entries, so a crash at
+any instant leaves a database that `apply` resumes (skipping committed batches) or `rollback` undoes.
+A fresh apply refuses a stale plan; applying an applied plan again changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any, Final
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from rollcall.domain.progress import ProgressReporter, SilentReporter
+from rollcall.domain.report import ReportStruct, stale_reason
+from rollcall.errors import MigrateError, StalePlanError
+from rollcall.migrate import ddl
+from rollcall.migrate.config import MigrateConfig
+from rollcall.migrate.ledger import (
+    Entry,
+    Run,
+    encode,
+    ensure_ledger,
+    find_active_run,
+    find_run,
+    has_ledger,
+    record,
+    run_entries,
+    save_run,
+    timestamp,
+)
+from rollcall.migrate.legacy import LegacyDatabase
+from rollcall.migrate.plan import Batch, MigrationPlan, RelationshipRow
+from rollcall.migrate.planner import read_facts
+from rollcall.migrate.repoint import read_rows, resolve
+from rollcall.migrate.values import Key
+
+# Test hook (crash tests only): sleep after committing this batch number so a test can SIGKILL the process.
+PAUSE_AFTER_BATCH: Final = "ROLLCALL_MIGRATE_TEST_PAUSE_AFTER_BATCH"
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class RemovedRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A row removed because re-pointing it would have broken a unique constraint (kept in the ledger)."""
+
+    table: str
+    column: str
+    row_key: list[object]
+    pointed_at: Key
+
+
+class ApplyReport(ReportStruct, kw_only=True, frozen=True):
+    """What an apply did (or, with dry_run, would do)."""
+
+    plan_id: str
+    source: str
+    state: str
+    dry_run: bool = False
+    resumed: bool = False
+    already_applied: bool = False
+    batches_total: int
+    batches_run: int
+    accounts_updated: int = 0
+    rows_repointed: int = 0
+    rows_deduplicated: int = 0
+    removed: list[RemovedRow] = []
+    contacts_created: int = 0
+    relationships_created: int = 0
+    schema_changes: list[str] = []
+
+    def render_text(self) -> str:
+        if self.already_applied:
+            return f"plan {self.plan_id[:12]} is already applied to {self.source}: nothing to do"
+        verb = "would run" if self.dry_run else "ran"
+        lines = [
+            f"apply of plan {self.plan_id[:12]} to {self.source}: {self.state}"
+            + (" (resumed)" if self.resumed else ""),
+            f"  batches:     {verb} {self.batches_run} of {self.batches_total}",
+        ]
+        if not self.dry_run:
+            lines += [
+                f"  accounts:    {self.accounts_updated} updated",
+                f"  references:  {self.rows_repointed} rows re-pointed, "
+                f"{self.rows_deduplicated} duplicates removed",
+                f"  contacts:    {self.contacts_created} created, {self.relationships_created} relationships",
+            ]
+            lines += [f"  schema:      {change}" for change in self.schema_changes]
+            for removed in self.removed[:20]:
+                lines.append(
+                    f"  removed duplicate {removed.table} {removed.row_key} (pointed at {removed.pointed_at})"
+                )
+        return "\n".join(lines)
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.accounts = 0
+        self.repointed = 0
+        self.removed: list[RemovedRow] = []
+        self.contacts = 0
+        self.relationships = 0
+        self.schema: list[str] = []
+
+
+def check_fresh(plan: MigrationPlan, config: MigrateConfig) -> None:
+    """StalePlanError when the source moved since the plan was made (names the part that moved)."""
+    facts, database, _ = read_facts(config, SilentReporter())
+    database.engine.dispose()
+    for part in sorted(set(plan.basis) | set(facts.basis)):
+        reason = stale_reason(
+            "migration", plan.basis.get(part, ""), facts.basis.get(part, ""), where=f"{part} ({facts.source})"
+        )
+        if reason is not None:
+            raise StalePlanError(reason)
+
+
+def _start(
+    plan: MigrationPlan, config: MigrateConfig, database: LegacyDatabase, now: Clock
+) -> tuple[Run, bool]:
+    """The run to continue (resumed=True) or a fresh one after the stale check."""
+    with database.begin("prepare the ledger") as connection:
+        ensure_ledger(connection)
+        active = find_active_run(connection)
+        existing = find_run(connection, plan.plan_id)
+    if active is not None and active.run_id != plan.plan_id:
+        raise MigrateError(
+            f"another migration (plan {active.run_id[:12]}) is {active.state} in {database.where}: "
+            "roll it back (rollcall migrate rollback) before applying a new plan"
+        )
+    if existing is not None and existing.state == "rolling_back":
+        raise MigrateError(
+            f"a rollback of plan {plan.plan_id[:12]} is under way: finish it with rollcall migrate rollback"
+        )
+    if existing is not None and existing.state in ("applying", "applied"):
+        return existing, existing.state == "applying"
+    check_fresh(plan, config)
+    with database.begin("start the run") as connection:
+        at = timestamp(now())
+        run = Run(
+            run_id=plan.plan_id, source=plan.source, multi_role=plan.multi_role, state="applying",
+            batches_total=len(plan.batches()), batches_done=0,
+            counts_before=encode(database.row_counts(connection)),
+            planned_at=existing.planned_at if existing else None, started_at=at, updated_at=at,
+        )  # fmt: skip
+        save_run(connection, run)
+    return run, False
+
+
+def apply_plan(
+    plan: MigrationPlan,
+    config: MigrateConfig,
+    reporter: ProgressReporter | None = None,
+    *,
+    dry_run: bool = False,
+    now: Clock = utc_now,
+) -> ApplyReport:
+    """Apply `plan` to the vendor database `config` names (see the module docstring)."""
+    reporter = reporter or SilentReporter()
+    batches = plan.batches()
+    with LegacyDatabase(config) as database:
+        if dry_run:
+            return _dry_run(plan, config, database, batches)
+        run, resumed = _start(plan, config, database, now)
+        if run.state == "applied":
+            return ApplyReport(
+                plan_id=plan.plan_id, source=database.where, state="applied", already_applied=True,
+                batches_total=len(batches), batches_run=0,
+            )  # fmt: skip
+        tally = _Tally()
+        applier = _Applier(plan, config, database, run.run_id, tally)
+        pause = os.environ.get(PAUSE_AFTER_BATCH)
+        step = "apply"
+        reporter.step_started(database.where, step, len(batches))
+        reporter.advanced(database.where, step, run.batches_done)
+        ran = 0
+        for batch in batches[run.batches_done :]:
+            with database.begin(f"apply batch {batch.number} ({batch.kind})") as connection:
+                applier.run(connection, batch)
+                last = batch.number == len(batches) - 1
+                at = timestamp(now())
+                run = msgspec.structs.replace(
+                    run, batches_done=batch.number + 1, state="applied" if last else "applying",
+                    updated_at=at, finished_at=at if last else None,
+                )  # fmt: skip
+                save_run(connection, run)
+            ran += 1
+            reporter.advanced(database.where, step, 1)
+            if pause is not None and pause == str(batch.number):
+                time.sleep(3600)
+        reporter.step_finished(database.where, step)
+        return ApplyReport(
+            plan_id=plan.plan_id, source=database.where, state=run.state, resumed=resumed,
+            batches_total=len(batches), batches_run=ran,
+            accounts_updated=tally.accounts, rows_repointed=tally.repointed,
+            rows_deduplicated=len(tally.removed), removed=tally.removed, contacts_created=tally.contacts,
+            relationships_created=tally.relationships, schema_changes=tally.schema,
+        )  # fmt: skip
+
+
+def _dry_run(
+    plan: MigrationPlan, config: MigrateConfig, database: LegacyDatabase, batches: list[Batch]
+) -> ApplyReport:
+    with database.connect("read the ledger") as connection:
+        existing = find_run(connection, plan.plan_id) if has_ledger(connection) else None
+    if existing is not None and existing.state == "applied":
+        return ApplyReport(
+            plan_id=plan.plan_id, source=database.where, state="applied", dry_run=True, already_applied=True,
+            batches_total=len(batches), batches_run=0,
+        )  # fmt: skip
+    done = existing.batches_done if existing is not None and existing.state == "applying" else 0
+    if done == 0:
+        check_fresh(plan, config)
+    return ApplyReport(
+        plan_id=plan.plan_id, source=database.where, state=existing.state if existing else "planned",
+        dry_run=True, resumed=done > 0, batches_total=len(batches), batches_run=len(batches) - done,
+    )  # fmt: skip
+
+
+def _pk_where(table: sa.Table) -> sa.ColumnElement[bool]:
+    """`pk = :rc_pk_0 AND …`: the bound form executemany fills row by row."""
+    return sa.and_(*(c == sa.bindparam(f"rc_pk_{n}") for n, c in enumerate(table.primary_key.columns)))
+
+
+def _pk_params(row_key: tuple[object, ...] | list[object]) -> dict[str, object]:
+    return {f"rc_pk_{n}": value for n, value in enumerate(row_key)}
+
+
+def _pk_in(table: sa.Table, keys: list[tuple[object, ...]]) -> sa.ColumnElement[bool]:
+    columns = list(table.primary_key.columns)
+    if len(columns) == 1:
+        return columns[0].in_([key[0] for key in keys])
+    return sa.tuple_(*columns).in_(keys)
+
+
+class _Applier:
+    """Runs one batch of each kind inside the transaction it is given."""
+
+    def __init__(
+        self, plan: MigrationPlan, config: MigrateConfig, database: LegacyDatabase, run_id: str, tally: _Tally
+    ) -> None:
+        self.plan = plan
+        self.config = config
+        self.database = database
+        self.run_id = run_id
+        self.tally = tally
+        self._writes = plan.account_writes()
+        self._relationships: dict[str, list[RelationshipRow]] = defaultdict(list)
+        for row in plan.relationships:
+            self._relationships[row.contact_user_id].append(row)
+        self._added: set[tuple[str, str]] | None = None
+
+    def run(self, connection: Connection, batch: Batch) -> None:
+        if batch.kind == "schema":
+            self._schema(connection, batch)
+        elif batch.kind == "accounts":
+            self._accounts(connection, batch)
+        elif batch.kind == "repoint":
+            self._repoint(connection, batch)
+        else:
+            self._contacts(connection, batch)
+
+    def added_columns(self, connection: Connection) -> set[tuple[str, str]]:
+        """Columns this run added: their old values are all NULL, so no per-row ledger is needed."""
+        if self._added is None:
+            self._added = {
+                (entry.table_name, entry.column_name or "")
+                for entry in run_entries(connection, self.run_id, "add_column")
+            }
+        return self._added
+
+    def _schema(self, connection: Connection, batch: Batch) -> None:
+        accounts_config = self.config.legacy.accounts
+        accounts = self.database.reflect(connection, accounts_config.table)
+        entries: list[Entry] = []
+        wanted: list[tuple[str, sa.types.TypeEngine[Any]]] = [(accounts_config.v3_id, sa.String(64))]
+        if self.plan.multi_role == "consolidate":
+            wanted.append((accounts_config.merged_into, accounts.c[accounts_config.key].type))
+        for column, kind in wanted:
+            if column not in accounts.c:
+                ddl.add_column(connection, accounts.name, column, kind)
+                entries.append(
+                    Entry(
+                        batch=batch.number,
+                        action="add_column",
+                        table_name=str(accounts.name),
+                        column_name=column,
+                    )
+                )
+                self.tally.schema.append(f"added column {accounts.name}.{column}")
+        existing = set(self.database.table_names(connection))
+        contacts = self.config.legacy.contacts
+        key_type = accounts.c[accounts_config.key].type
+        for table in (
+            ddl.contacts_table(contacts.table),
+            ddl.relationships_table(contacts.relationships, key_type),
+        ):
+            if table.name not in existing:
+                table.create(connection)
+                entries.append(Entry(batch=batch.number, action="create_table", table_name=str(table.name)))
+                self.tally.schema.append(f"created table {table.name}")
+        record(connection, self.run_id, entries)
+
+    def _accounts(self, connection: Connection, batch: Batch) -> None:
+        config = self.config.legacy.accounts
+        accounts = self.database.reflect(connection, config.table)
+        writes = self._writes[batch.start : batch.end]
+        key = accounts.c[config.key]
+        added = self.added_columns(connection)
+        entries: list[Entry] = []
+        for column, values in (
+            (config.v3_id, {k: v3 for k, v3, _ in writes}),
+            (config.merged_into, {k: into for k, _, into in writes if into is not None}),
+        ):
+            if not values:
+                continue
+            if (config.table, column) not in added:
+                current = sa.select(key, accounts.c[column]).where(key.in_(list(values)))
+                old = {row[0]: row[1] for row in connection.execute(current)}
+                entries += [
+                    Entry(batch=batch.number, action="set", table_name=config.table, column_name=column,
+                          row_key=encode([k]), old_value=encode(old.get(k)), new_value=encode(new))
+                    for k, new in values.items()
+                    if old.get(k) != new
+                ]  # fmt: skip
+            statement = (
+                sa.update(accounts)
+                .where(key == sa.bindparam("rc_key"))
+                .values({column: sa.bindparam("rc_new")})
+            )
+            connection.execute(statement, [{"rc_key": k, "rc_new": new} for k, new in values.items()])
+        record(connection, self.run_id, entries)
+        self.tally.accounts += len(writes)
+
+    def _repoint(self, connection: Connection, batch: Batch) -> None:
+        merges = self.plan.merges[batch.start : batch.end]
+        mapping = self.plan.repoint_map(merges)
+        keys = [key for merge in merges for key in (merge.survivor, *merge.absorbed)]
+        for ref in self.config.legacy.references:
+            table = self.database.reflect(connection, ref.table)
+            resolution = resolve(read_rows(connection, table, ref.column, keys), mapping)
+            entries: list[Entry] = []
+            if resolution.deletes:
+                entries += self._remove(connection, table, ref.column, resolution.deletes, batch)
+            if resolution.updates:
+                statement = (
+                    sa.update(table).where(_pk_where(table)).values({ref.column: sa.bindparam("rc_new")})
+                )
+                connection.execute(
+                    statement, [{**_pk_params(pk), "rc_new": new} for pk, _, new in resolution.updates]
+                )
+                entries += [
+                    Entry(batch=batch.number, action="repoint", table_name=ref.table, column_name=ref.column,
+                          row_key=encode(list(pk)), old_value=encode(old), new_value=encode(new))
+                    for pk, old, new in resolution.updates
+                ]  # fmt: skip
+                self.tally.repointed += len(resolution.updates)
+            record(connection, self.run_id, entries)
+
+    def _remove(
+        self,
+        connection: Connection,
+        table: sa.Table,
+        column: str,
+        deletes: list[tuple[tuple[object, ...], Key]],
+        batch: Batch,
+    ) -> list[Entry]:
+        """Copy the duplicate rows, whole, into the table's shadow, then delete them."""
+        entries: list[Entry] = []
+        shadow = ddl.shadow_table(table)
+        if not sa.inspect(connection).has_table(shadow.name):
+            shadow.create(connection)
+            entries.append(Entry(batch=batch.number, action="create_table", table_name=str(shadow.name)))
+        pks = [pk for pk, _ in deletes]
+        names = [c.name for c in table.columns]
+        copied = sa.select(*table.columns, sa.literal(batch.number).label(ddl.SHADOW_BATCH)).where(
+            _pk_in(table, pks)
+        )
+        connection.execute(sa.insert(shadow).from_select([*names, ddl.SHADOW_BATCH], copied))
+        connection.execute(sa.delete(table).where(_pk_in(table, pks)))
+        for pk, pointed in deletes:
+            entries.append(
+                Entry(batch=batch.number, action="delete", table_name=str(table.name), column_name=column,
+                      row_key=encode(list(pk)), old_value=encode(pointed))
+            )  # fmt: skip
+            self.tally.removed.append(
+                RemovedRow(table=str(table.name), column=column, row_key=list(pk), pointed_at=pointed)
+            )
+        return entries
+
+    def _contacts(self, connection: Connection, batch: Batch) -> None:
+        contacts_config = self.config.legacy.contacts
+        contacts = self.database.reflect(connection, contacts_config.table)
+        relationships = self.database.reflect(connection, contacts_config.relationships)
+        rows = self.plan.contacts[batch.start : batch.end]
+        connection.execute(sa.insert(contacts), [msgspec.structs.asdict(row) for row in rows])
+        related = [rel for row in rows for rel in self._relationships[row.user_id]]
+        if related:
+            connection.execute(sa.insert(relationships), [msgspec.structs.asdict(rel) for rel in related])
+        entry = Entry(
+            batch=batch.number, action="insert_contacts", table_name=contacts_config.table,
+            column_name=contacts_config.relationships, row_key=encode([row.user_id for row in rows]),
+        )  # fmt: skip
+        record(connection, self.run_id, [entry])
+        self.tally.contacts += len(rows)
+        self.tally.relationships += len(related)

@@ -1,0 +1,62 @@
+"""Matching legacy accounts to v3 users (Clever's recommended workflow, every role): each account's v2 id
+against every v3 role's legacy id. Pure: values in, outcomes out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rollcall.domain.user import RoleName
+from rollcall.migrate.values import AccountOutcome, LegacyAccount, V3Person
+
+
+def legacy_index(people: Iterable[V3Person]) -> dict[str, tuple[str, RoleName]]:
+    """Every legacy id of every role to its (user id, role); a student's legacy id is their user id."""
+    index: dict[str, tuple[str, RoleName]] = {}
+    for person in people:
+        for role, legacy_id in person.roles:
+            if legacy_id is not None:
+                index[legacy_id] = (person.id, role)
+    return index
+
+
+def _same_email(left: str | None, right: str | None) -> bool:
+    """Emails disagree only when both are present and non-empty (compared trimmed, case-insensitively)."""
+    a = (left or "").strip().casefold()
+    b = (right or "").strip().casefold()
+    return not a or not b or a == b
+
+
+def match_account(
+    account: LegacyAccount,
+    index: dict[str, tuple[str, RoleName]],
+    emails: dict[str, str | None],
+    role_of_value: dict[str, RoleName],
+) -> AccountOutcome:
+    """One account's outcome. `emails` maps user ids to their v3 email."""
+    base = (account.key, account.clever_id, account.role_value)
+    found = index.get(account.clever_id)
+    if found is None:
+        reason = "its Clever id is no longer in v3 (removed, or not shared with the app)"
+        return AccountOutcome(*base, outcome="orphaned", reason=reason)
+    user_id, role = found
+    column_role = role_of_value.get(account.role_value)
+    if column_role is None:
+        reason = f"its role column holds {account.role_value!r}, which no Clever role maps to"
+        return AccountOutcome(*base, outcome="ambiguous", user_id=user_id, role=role, reason=reason)
+    if column_role != role:
+        reason = f"its role column says {column_role}, but its Clever id is the {role} role's legacy id"
+        return AccountOutcome(*base, outcome="ambiguous", user_id=user_id, role=role, reason=reason)
+    if not _same_email(account.email, emails.get(user_id)):
+        reason = f"its email {account.email!r} disagrees with the v3 user's {emails.get(user_id)!r}"
+        return AccountOutcome(*base, outcome="ambiguous", user_id=user_id, role=role, reason=reason)
+    return AccountOutcome(*base, outcome="matched", user_id=user_id, role=role)
+
+
+def match_accounts(
+    accounts: Iterable[LegacyAccount], people: Iterable[V3Person], role_of_value: dict[str, RoleName]
+) -> list[AccountOutcome]:
+    """Every account's outcome, in the order given."""
+    listed = list(people)
+    index = legacy_index(listed)
+    emails = {person.id: person.email for person in listed}
+    return [match_account(account, index, emails, role_of_value) for account in accounts]

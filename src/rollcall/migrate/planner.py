@@ -1,0 +1,125 @@
+"""`plan_migration`: the shell around `build_plan` — reads the legacy database and the v3 truth, fingerprints
+what it read (the basis a stale check compares), previews the re-points, and returns the plan."""
+
+from __future__ import annotations
+
+import msgspec
+from sqlalchemy.engine import Connection
+
+from rollcall.domain.progress import ProgressReporter, SilentReporter
+from rollcall.domain.report import fingerprint
+from rollcall.migrate.config import MigrateConfig
+from rollcall.migrate.legacy import LegacyDatabase, LegacyTables
+from rollcall.migrate.plan import Merge, MigrationPlan, PlanFacts, ReferencePreview, build_plan
+from rollcall.migrate.repoint import read_rows, resolve
+from rollcall.migrate.truth import read_migration_csv, read_people
+from rollcall.migrate.values import Key, LegacyAccount, V3Person
+
+STEP = "plan"
+
+
+def source_basis(
+    config: MigrateConfig,
+    accounts: list[LegacyAccount],
+    unlinked: int,
+    reference_counts: dict[str, dict[Key, int]],
+    people: list[V3Person],
+    csv_rows: list[tuple[str, str, int]] | None,
+) -> dict[str, str]:
+    """Per part of the source, a fingerprint of what a plan depends on. Logins count only when they pick
+    survivors; the columns apply itself writes (v3 id, merged into) never count."""
+    with_login = config.strategy.survivor == "most_recent_login"
+    rows = [
+        (a.key, a.clever_id, a.role_value, a.email, a.last_login if with_login else None) for a in accounts
+    ]
+    references = {
+        name: sorted(counts.items(), key=lambda item: repr(item[0]))
+        for name, counts in reference_counts.items()
+    }
+    basis = {
+        "accounts": fingerprint({"rows": rows, "unlinked": unlinked}),
+        "references": fingerprint(references),
+        "v3 truth": fingerprint(people),
+        "config": fingerprint([config.legacy, config.strategy]),
+    }
+    if csv_rows is not None:
+        basis["Clever's migration CSV"] = fingerprint(csv_rows)
+    return basis
+
+
+def read_facts(
+    config: MigrateConfig, reporter: ProgressReporter
+) -> tuple[PlanFacts, LegacyDatabase, LegacyTables]:
+    """Everything a plan needs, read now. The caller closes the returned database."""
+    database = LegacyDatabase(config)
+    try:
+        with database.connect("read the legacy accounts") as connection:
+            tables = database.tables(connection)  # checks the config before anything is read in bulk
+            csv_rows = (
+                read_migration_csv(config.clever.migration_csv) if config.clever.migration_csv else None
+            )
+            reporter.step_started(database.where, STEP)
+            accounts, unlinked = database.read_accounts(connection, tables.accounts)
+            reporter.advanced(database.where, STEP, len(accounts))
+            reference_counts = database.reference_counts(connection, tables)
+        people = read_people(config)
+        reporter.advanced(database.where, STEP, len(people))
+        facts = PlanFacts(
+            source=database.where,
+            accounts=accounts,
+            unlinked=unlinked,
+            people=people,
+            role_of_value=config.legacy.accounts.role_of_value(),
+            reference_counts=reference_counts,
+            strategy=config.strategy,
+            batch_size=config.legacy.batch_size,
+            basis=source_basis(config, accounts, unlinked, reference_counts, people, csv_rows),
+            csv_rows=csv_rows,
+        )
+    except BaseException:
+        database.engine.dispose()
+        raise
+    return facts, database, tables
+
+
+def preview_references(
+    connection: Connection, config: MigrateConfig, tables: LegacyTables, merges: list[Merge]
+) -> list[ReferencePreview]:
+    """Per reference column, how many rows apply will move and how many duplicates it will remove."""
+    previews: list[ReferencePreview] = []
+    mapping = {key: merge.survivor for merge in merges for key in merge.absorbed}
+    keys = [key for merge in merges for key in (merge.survivor, *merge.absorbed)]
+    for ref in config.legacy.references:
+        rows = read_rows(connection, tables.reference(ref), ref.column, keys) if keys else []
+        resolution = resolve(rows, mapping)
+        previews.append(
+            ReferencePreview(
+                table=ref.table,
+                column=ref.column,
+                repointed=len(resolution.updates),
+                deduplicated=len(resolution.deletes),
+            )
+        )
+    return previews
+
+
+def plan_migration(config: MigrateConfig, reporter: ProgressReporter | None = None) -> MigrationPlan:
+    """Read the source and plan the migration (nothing is written)."""
+    reporter = reporter or SilentReporter()
+    facts, database, tables = read_facts(config, reporter)
+    with database:
+        plan = build_plan(facts)
+        with database.connect("preview the re-points") as connection:
+            previews = preview_references(connection, config, tables, plan.merges)
+        reporter.step_finished(database.where, STEP)
+    return plan.with_references(previews)
+
+
+def decode_plan(data: bytes, where: str) -> MigrationPlan:
+    """A plan file read back (`plan --out`); MigrateConfigError says what is wrong with it."""
+    from rollcall.errors import MigrateConfigError
+
+    try:
+        return msgspec.json.decode(data, type=MigrationPlan)
+    except msgspec.DecodeError as error:
+        raise MigrateConfigError(f"{where}: not a migration plan: {error}") from error

@@ -1,0 +1,94 @@
+"""The v3 truth a migration matches against: the users of a synced store or of the live API, reduced to
+`V3Person` values as they stream by (a million users never sit in memory as full records), and Clever's own
+migration CSV when the config names one."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from rollcall.client import CleverClient
+from rollcall.domain.user import User
+from rollcall.errors import MigrateConfigError, RollcallError
+from rollcall.migrate.config import CleverConfig, MigrateConfig
+from rollcall.migrate.values import V3Person
+from rollcall.store import Store
+
+
+def _store_users(store: Store, district: str | None, where: str) -> Iterator[User]:
+    districts = store.district_ids()
+    if district is not None:
+        if district not in districts:
+            raise MigrateConfigError(
+                f"{where}: clever.district: the store {store.where} has no district {district}"
+            )
+        districts = [district]
+    if not districts:
+        raise MigrateConfigError(f"{where}: clever.store: {store.where} holds no district: sync it first")
+    for district_id in districts:
+        yield from store.iter_users(district_id)
+
+
+def read_people(config: MigrateConfig) -> list[V3Person]:
+    """Every v3 user of the truth the config names, as `V3Person`s in id order."""
+    clever = config.clever
+    if clever.store is not None:
+        with Store.open(clever.store, migrate=False) as store:
+            people = [V3Person.of(user) for user in _store_users(store, clever.district, config.path)]
+    else:
+        people = [V3Person.of(user) for user in _api_users(clever)]
+    people.sort(key=lambda person: person.id)
+    return people
+
+
+def _api_users(clever: CleverConfig) -> Iterator[User]:
+    assert clever.url is not None
+    assert clever.token is not None
+    with CleverClient(clever.token, api_version=clever.api, base_url=clever.url) as client:
+        yield from client.iter_users()
+
+
+def find_users(config: MigrateConfig, user_ids: list[str]) -> dict[str, User]:
+    """The full records of a few users (the merged people whose access a report compares)."""
+    clever = config.clever
+    found: dict[str, User] = {}
+    if clever.store is not None:
+        with Store.open(clever.store, migrate=False) as store:
+            for user_id in user_ids:
+                if (user := store.find_user(user_id)) is not None:
+                    found[user_id] = user
+        return found
+    assert clever.url is not None
+    assert clever.token is not None
+    with CleverClient(clever.token, api_version=clever.api, base_url=clever.url) as client:
+        for user_id in user_ids:
+            try:
+                found[user_id] = client.get_user(user_id)
+            except RollcallError:
+                continue  # gone since the plan: the report leaves this person's access out
+    return found
+
+
+def read_migration_csv(path: str) -> list[tuple[str, str, int]]:
+    """Clever's `role_id,user_id` CSV as (role id, user id, line) rows."""
+    try:
+        with Path(path).open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None or [cell.strip() for cell in header[:2]] != ["role_id", "user_id"]:
+                raise MigrateConfigError(
+                    f"{path}:1: expected the header role_id,user_id (Clever's migration CSV)"
+                )
+            rows: list[tuple[str, str, int]] = []
+            for number, row in enumerate(reader, start=2):
+                if not row or not any(cell.strip() for cell in row):
+                    continue
+                if len(row) < 2:
+                    raise MigrateConfigError(f"{path}:{number}: expected role_id,user_id, got {row!r}")
+                rows.append((row[0].strip(), row[1].strip(), number))
+            return rows
+    except OSError as error:
+        raise MigrateConfigError(f"clever.migration_csv: cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise MigrateConfigError(f"clever.migration_csv: {path} is not UTF-8 text") from error

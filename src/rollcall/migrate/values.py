@@ -1,0 +1,74 @@
+"""The values the migration works on: a legacy account as read from the vendor's table, a v3 person reduced to
+what matching needs, and what became of each account. msgspec Structs, no I/O."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+from rollcall.domain.user import RoleName, User
+
+Key = int | str  # an account's primary key, as the vendor's database holds it
+OutcomeKind = Literal["matched", "orphaned", "ambiguous"]
+
+
+def key_order(key: Key) -> tuple[int, int, str]:
+    """Sort keys the way a person expects: numbers numerically, then text (one column holds one kind)."""
+    if isinstance(key, int):
+        return (0, key, "")
+    return (1, 0, key)
+
+
+class LegacyAccount(msgspec.Struct, frozen=True, array_like=True):
+    """One row of the vendor's accounts table; `last_login` as ISO text so it compares in time order."""
+
+    key: Key
+    clever_id: str
+    role_value: str
+    email: str | None = None
+    last_login: str | None = None
+
+
+class ContactInfo(msgspec.Struct, frozen=True, array_like=True):
+    """What a v3 contact becomes in the contacts tables."""
+
+    name: str
+    phone: str | None
+    relationships: tuple[tuple[str, str | None, str | None], ...]  # (student id, relationship, type)
+
+
+class V3Person(msgspec.Struct, frozen=True, array_like=True):
+    """A v3 user as matching sees it: id, email, and each held role with its legacy id (None: none)."""
+
+    id: str
+    email: str | None
+    roles: tuple[tuple[RoleName, str | None], ...]
+    contact: ContactInfo | None = None
+
+    @classmethod
+    def of(cls, user: User) -> V3Person:
+        contact = None
+        if (record := user.roles.contact) is not None:
+            name = " ".join(part for part in (user.name.first, user.name.middle, user.name.last) if part)
+            contact = ContactInfo(
+                name=name,
+                phone=record.phone,
+                relationships=tuple(
+                    (rel.student, rel.relationship, rel.type) for rel in record.student_relationships
+                ),
+            )
+        roles = tuple((role, user.legacy_id(role)) for role in user.role_names())
+        return cls(id=user.id, email=user.email, roles=roles, contact=contact)
+
+
+class AccountOutcome(msgspec.Struct, frozen=True, array_like=True):
+    """What one legacy account ends as: matched to (user, role), or orphaned / ambiguous with a reason."""
+
+    key: Key
+    clever_id: str
+    role_value: str
+    outcome: OutcomeKind
+    user_id: str | None = None
+    role: RoleName | None = None
+    reason: str | None = None

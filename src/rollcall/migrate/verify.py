@@ -1,0 +1,154 @@
+"""`verify_migration`: checks every invariant of an applied migration against the database as it is now —
+each v3 user has exactly the accounts the strategy wants, every matched account carries its v3 id, no
+reference points at an absorbed account, contacts are all there, and no application row was lost."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+
+from rollcall.domain.progress import SilentReporter
+from rollcall.domain.report import ReportStruct
+from rollcall.migrate.config import MigrateConfig
+from rollcall.migrate.ledger import find_latest_run, has_ledger, run_entries
+from rollcall.migrate.legacy import as_key
+from rollcall.migrate.matcher import match_accounts
+from rollcall.migrate.planner import read_facts
+from rollcall.migrate.values import Key
+
+MAX_LISTED = 50  # failures of one kind listed one by one before they are only counted
+
+
+class VerifyReport(ReportStruct, kw_only=True, frozen=True):
+    """The invariants checked and the failures found (empty when all hold)."""
+
+    source: str
+    plan_id: str | None
+    state: str
+    ok: bool
+    checks: dict[str, int]
+    failures: list[str]
+    counts_before: dict[str, int] = {}
+    counts_after: dict[str, int] = {}
+    deduplicated: dict[str, int] = {}
+
+    def render_text(self) -> str:
+        head = "all invariants hold" if self.ok else f"{len(self.failures)} invariant failures"
+        lines = [f"verify of {self.source} (plan {(self.plan_id or '-')[:12]}, {self.state}): {head}"]
+        lines += [f"  checked {count:>8} {name}" for name, count in self.checks.items()]
+        lines += [f"  FAIL {failure}" for failure in self.failures]
+        return "\n".join(lines)
+
+
+class _Failures:
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._per_kind: dict[str, int] = defaultdict(int)
+
+    def add(self, kind: str, text: str) -> None:
+        self._per_kind[kind] += 1
+        if self._per_kind[kind] <= MAX_LISTED:
+            self.items.append(text)
+        elif self._per_kind[kind] == MAX_LISTED + 1:
+            self.items.append(
+                f"… more failures of the kind {kind!r} (only the first {MAX_LISTED} are listed)"
+            )
+
+
+def verify_migration(config: MigrateConfig) -> VerifyReport:
+    """Check the migration the vendor database holds now (see the module docstring)."""
+    facts, database, tables = read_facts(config, SilentReporter())
+    with database, database.connect("verify the migration") as connection:
+        run = find_latest_run(connection) if has_ledger(connection) else None
+        if run is None or run.state != "applied":
+            state = run.state if run is not None else "not applied"
+            return VerifyReport(
+                source=database.where, plan_id=run.run_id if run else None, state=state, ok=False, checks={},
+                failures=[f"no applied migration in {database.where} (state: {state})"],
+            )  # fmt: skip
+        accounts_config = config.legacy.accounts
+        accounts = database.reflect(connection, accounts_config.table)
+        failures = _Failures()
+        checks: dict[str, int] = {}
+        key = accounts.c[accounts_config.key]
+        v3 = accounts.c[accounts_config.v3_id]
+        consolidate = run.multi_role == "consolidate"
+        merged = accounts.c.get(accounts_config.merged_into, None)
+        written: dict[Key, tuple[object, object]] = {
+            as_key(row[0]): (row[1], row[2])
+            for row in connection.execute(sa.select(key, v3, merged if merged is not None else sa.null()))
+        }
+        outcomes = match_accounts(facts.accounts, facts.people, facts.role_of_value)
+        by_user: dict[str, list[Key]] = defaultdict(list)
+        for outcome in outcomes:
+            if outcome.outcome != "matched" or outcome.user_id is None:
+                continue
+            by_user[outcome.user_id].append(outcome.key)
+            if written[outcome.key][0] != outcome.user_id:
+                failures.add(
+                    "v3 id",
+                    f"account {outcome.key} should carry v3 id {outcome.user_id}, "
+                    f"has {written[outcome.key][0]!r}",
+                )
+        checks["matched accounts carry their v3 id"] = sum(len(keys) for keys in by_user.values())
+        absorbed: list[Key] = []
+        for user_id, keys in sorted(by_user.items()):
+            live = [k for k in keys if written[k][1] is None]
+            gone = [k for k in keys if written[k][1] is not None]
+            absorbed += gone
+            if consolidate and len(live) != 1:
+                failures.add("one account", f"v3 user {user_id} should have one live account, has {live}")
+            if not consolidate and gone:
+                failures.add(
+                    "one account",
+                    f"v3 user {user_id} keeps every account (role-specific), but {gone} are merged",
+                )
+            for k in gone:
+                if live and as_key(written[k][1]) not in live:
+                    failures.add(
+                        "merged into", f"account {k} is merged into {written[k][1]!r}, not into {live}"
+                    )
+        checks["v3 users with the accounts the strategy wants"] = len(by_user)
+        for ref in config.legacy.references:
+            table = tables.reference(ref)
+            column = table.c[ref.column]
+            pointing = 0
+            for start in range(0, len(absorbed), 1000):
+                chunk = absorbed[start : start + 1000]
+                pointing += int(
+                    connection.execute(sa.select(sa.func.count()).where(column.in_(chunk))).scalar_one()
+                )
+            checks[f"references {ref.table}.{ref.column} off absorbed accounts"] = len(absorbed)
+            if pointing:
+                failures.add(
+                    "reference",
+                    f"{pointing} rows of {ref.table}.{ref.column} still point at absorbed accounts",
+                )
+        contact_ids = {p.id for p in facts.people if p.contact is not None}
+        contacts = database.reflect(connection, config.legacy.contacts.table)
+        stored = {str(v) for v in connection.execute(sa.select(contacts.c.user_id)).scalars()}
+        for missing in sorted(contact_ids - stored):
+            failures.add("contacts", f"v3 contact {missing} has no row in {contacts.name}")
+        checks["v3 contacts written"] = len(contact_ids)
+        before = run.row_counts_before()
+        after = database.row_counts(connection)
+        deduplicated: dict[str, int] = defaultdict(int)
+        for entry in run_entries(connection, run.run_id, "delete"):
+            deduplicated[entry.table_name] += 1
+        for name, count in sorted(before.items()):
+            now = after.get(name)
+            if now is None:
+                failures.add("rows", f"table {name} is gone (held {count} rows before apply)")
+            elif now + deduplicated[name] != count:
+                failures.add(
+                    "rows",
+                    f"table {name} held {count} rows before apply; "
+                    f"now {now} + {deduplicated[name]} removed as duplicates",
+                )
+        checks["tables with every row accounted for"] = len(before)
+        return VerifyReport(
+            source=database.where, plan_id=run.run_id, state=run.state, ok=not failures.items, checks=checks,
+            failures=failures.items, counts_before=before, counts_after=after,
+            deduplicated=dict(deduplicated),
+        )  # fmt: skip
