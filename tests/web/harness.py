@@ -80,6 +80,21 @@ class Harness:
         """The whole flow; returns the callback's answer (303 to / when it worked)."""
         return self.callback(self.authorize(self.start(), user_id, role))
 
+    def csrf(self) -> str:
+        token: str = self.browser.get("/api/me").json()["csrf_token"]
+        return token
+
+    def act_as(self, role: str) -> None:
+        answer = self.browser.post(
+            "/role", data={"role": role, "csrf_token": self.csrf()}, follow_redirects=False
+        )
+        assert answer.status_code == 303, answer.text
+
+    def sign_in_as(self, user_id: str, role: str) -> None:
+        """Signed in and acting as `role` (chosen when the person holds several)."""
+        assert self.sign_in(user_id, role).status_code == 303
+        self.act_as(role)
+
 
 def build_harness(tmp_path: Path, **overrides: object) -> Harness:
     emulator = Emulator(seed="web-tests", redirect_uris=(REDIRECT_URI,))

@@ -13,11 +13,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
+from rollcall.access import load_policy
 from rollcall.domain.timestamps import Clock, SystemClock
 from rollcall.errors import RollcallError
 from rollcall.store import Store
-from rollcall.web import auth, pages
+from rollcall.web import api, auth, pages, views
 from rollcall.web.context import WebContext, build_templates, render
+from rollcall.web.engines import Engines
 from rollcall.web.settings import WebSettings
 from rollcall.web.signin import CleverSignIn
 
@@ -60,6 +62,7 @@ def create_app(
         signin=CleverSignIn(settings, wall, transport),
         templates=build_templates(),
         clock=wall,
+        engines=Engines(opened, load_policy(settings.access_policy)),
     )
     app.add_middleware(
         SessionMiddleware,
@@ -71,6 +74,8 @@ def create_app(
     )
     app.include_router(auth.router)
     app.include_router(pages.router)
+    app.include_router(views.router)
+    app.include_router(api.router)
 
     @app.exception_handler(RollcallError)
     async def rollcall_error(request: Request, error: Exception) -> Response:

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from rollcall.domain.timestamps import Clock
 from rollcall.store import Store
+from rollcall.web.engines import Engines
 from rollcall.web.session import csrf_ok, csrf_token, find_signed_in, save_person
 from rollcall.web.settings import WebSettings
 from rollcall.web.signin import CleverSignIn
@@ -38,6 +39,7 @@ class WebContext:
     signin: CleverSignIn
     templates: Jinja2Templates
     clock: Clock
+    engines: Engines
 
 
 def web_context(request: Request) -> WebContext:

@@ -42,6 +42,7 @@ class WebSettings:
     combined_view: bool = False
     operator_password: str | None = field(default=None, repr=False)
     migrate_config: Path | None = None
+    access_policy: Path | None = None  # the access engine's policy file (None: the default policy)
 
     def __post_init__(self) -> None:
         for name in ("client_id", "client_secret", "session_secret", "db_url"):

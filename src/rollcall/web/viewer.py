@@ -70,6 +70,27 @@ class Viewer:
         return tuple(role for role in self.roles if self.combined or role != self.acting_as)
 
     @property
+    def is_tech_lead(self) -> bool:
+        """A staff member with Clever's SchoolTechLead sub-role (per the synced store)."""
+        staff = self.user.roles.staff if self.user is not None else None
+        return staff is not None and "SchoolTechLead" in staff.roles
+
+    @property
+    def pages(self) -> list[tuple[str, str]]:
+        """The navigation of the role in use: (path, label). The pages check access again themselves."""
+        roles = set(self.acting_roles)
+        links = [("/", "Home")]
+        if roles & {"teacher", "staff", "district_admin", "student"}:
+            links.append(("/sections", "My sections" if roles <= {"teacher", "student"} else "Sections"))
+        if roles & {"teacher", "staff", "district_admin", "contact"}:
+            links.append(("/people", "My students" if roles <= {"teacher", "contact"} else "People"))
+        if "district_admin" in roles:
+            links.append(("/district", "District"))
+        if "district_admin" in roles or ("staff" in roles and self.is_tech_lead):
+            links.append(("/technology", "Technology settings"))
+        return links
+
+    @property
     def acting_label(self) -> str:
         if self.combined:
             return "all your roles (" + ", ".join(role_label(r) for r in self.roles) + ")"

@@ -1,0 +1,120 @@
+"""The JSON API (OpenAPI docs at /api/docs): who am I, the sections of the current view, and the access
+engine's decision for the signed-in user in the current view. State-changing requests need the session's
+CSRF token in an `X-CSRF-Token` header."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, HTTPException
+from pydantic import BaseModel
+from starlette.requests import Request
+
+from rollcall.errors import AccessUsageError
+from rollcall.web.context import csrf_matches, find_viewer, web_context
+from rollcall.web.engines import decide, visible_ids
+from rollcall.web.session import csrf_token
+from rollcall.web.viewer import Viewer
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class MeOut(BaseModel):
+    user_id: str
+    name: str
+    district: str
+    roles: list[str]
+    acting_as: str | None
+    csrf_token: str
+
+
+class SectionOut(BaseModel):
+    id: str
+    name: str
+    school: str
+    can_edit: bool
+
+
+class CheckIn(BaseModel):
+    action: Literal["view", "edit", "manage"]
+    target: str
+
+
+class DecisionOut(BaseModel):
+    allowed: bool
+    user: str
+    action: str
+    target: str
+    acting_as: str | None
+    role: str | None
+    rule: str | None
+    reason: str
+
+
+def _signed_in(request: Request) -> Viewer:
+    viewer = find_viewer(request)
+    if viewer is None:
+        raise HTTPException(status_code=401, detail="sign in with Clever first")
+    return viewer
+
+
+def _acting(request: Request) -> Viewer:
+    viewer = _signed_in(request)
+    if viewer.needs_choice:
+        raise HTTPException(status_code=409, detail="choose a role first (POST /role)")
+    return viewer
+
+
+@router.get("/me")
+def me(request: Request) -> MeOut:
+    """The signed-in person, every role they hold, the role in use (null: not chosen yet, or the combined
+    view) and the CSRF token state-changing requests must send."""
+    viewer = _signed_in(request)
+    return MeOut(
+        user_id=viewer.user_id,
+        name=viewer.person.name,
+        district=viewer.person.district,
+        roles=list(viewer.roles),
+        acting_as=viewer.acting_as,
+        csrf_token=csrf_token(request.session),
+    )
+
+
+@router.get("/sections")
+def sections(request: Request) -> list[SectionOut]:
+    """The sections visible in the current view, with whether the current view may edit each."""
+    viewer = _acting(request)
+    context = web_context(request)
+    engine = context.engines.find(viewer.person.district)
+    if engine is None:
+        return []
+    roles = viewer.acting_roles
+    found: list[SectionOut] = []
+    for section_id in visible_ids(engine, viewer.user_id, "section", roles):
+        section = context.store.find_section(section_id)
+        if section is not None:
+            can_edit = decide(engine, viewer.user_id, "edit", f"section:{section_id}", roles).allowed
+            found.append(
+                SectionOut(id=section.id, name=section.name, school=section.school, can_edit=can_edit)
+            )
+    return found
+
+
+@router.post("/access/check")
+def check(
+    request: Request,
+    body: CheckIn,
+    x_csrf_token: Annotated[str | None, Header()] = None,
+) -> DecisionOut:
+    """The access engine's decision for the signed-in user acting in the current view."""
+    viewer = _acting(request)
+    if not csrf_matches(request, x_csrf_token):
+        raise HTTPException(status_code=403, detail="the X-CSRF-Token header is missing or wrong")
+    engine = web_context(request).engines.find(viewer.person.district)
+    if engine is None:
+        raise HTTPException(status_code=409, detail="the district has not been synced yet")
+    try:
+        decision = decide(engine, viewer.user_id, body.action, body.target, viewer.acting_roles)
+    except AccessUsageError as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
+    return DecisionOut.model_validate(decision.to_builtins())
