@@ -1,0 +1,217 @@
+"""The whole story in Debian's headless Chromium over loopback HTTP: the emulator (with its OAuth page) and
+the web app each served by uvicorn; a person signs in through Clever's page, meets the chooser and the
+switcher, sees their sections, hits a forbidden page and signs out. Screenshots go to the test's tmp dir."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from rollcall.emulator import Emulator
+from rollcall.emulator.server import serve_in_thread
+from rollcall.store import Store
+from rollcall.web import create_app
+from tests.web import district
+from tests.web.harness import settings_for, sync_store
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path(os.environ.get("ROLLCALL_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+    "--no-first-run", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+WAIT_MS = 10_000
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so browser tests may not be skipped)")
+    pytest.skip(reason, allow_module_level=True)
+
+
+if not CHROMIUM.exists():
+    _unavailable(f"no Chromium at {CHROMIUM}; install Debian's: apt-get install -y chromium")
+try:
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    _unavailable("Python Playwright is not installed; pip install -e '.[dev]'")
+    raise
+
+
+@dataclass(frozen=True)
+class Served:
+    emulator: Emulator
+    store: Store
+    web_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The emulator and the web app on loopback, the store synced from the emulator."""
+    emulator = Emulator(seed="web-browser")
+    emulator.load_snapshot(district.snapshot())
+    store = Store.open(f"sqlite:///{tmp_path_factory.mktemp('web') / 'web.db'}")
+    sync_store(emulator, store)
+    port = _free_port()
+    web_url = f"http://127.0.0.1:{port}"
+    with emulator, emulator.serve_in_thread() as clever_url:
+        settings = settings_for(emulator, "sqlite://unused", public_url=web_url)
+        settings = type(settings)(**{**_fields(settings), "clever_url": clever_url, "oauth_url": clever_url})
+        emulator.register_redirect_uri(settings.redirect_uri)
+        app = create_app(settings, store=store, clock=emulator.state.clock)
+        with serve_in_thread(app, "127.0.0.1", port):
+            yield Served(emulator, store, web_url)
+    store.close()
+
+
+def _fields(settings: object) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in settings.__slots__}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _sign_in_with_clever(
+    page: Page, served: Served, name: str, user_id: str, role: str | None = None
+) -> None:
+    """From the app's welcome page through the emulator's sign-in page and back."""
+    page.goto(served.web_url + "/")
+    page.get_by_role("link", name="Sign in with Clever").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in with Clever (emulator)")
+    page.get_by_label("Name or email").fill(name.split()[0].lower())
+    page.get_by_role("button", name="Filter").click()
+    if role is not None:
+        page.locator(f"#role-{user_id}").select_option(role)
+    page.get_by_role("button", name=f"Sign in as {name}").click()
+    page.wait_for_url(re.compile("^" + re.escape(served.web_url)))
+
+
+def _shot(page: Page, tmp_path: Path, name: str) -> None:
+    page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+
+
+def _switcher(page: Page) -> str:
+    return page.get_by_role("region", name="Role switcher").inner_text()
+
+
+def test_teacher_and_staff_at_two_schools(page: Page, served: Served, tmp_path: Path) -> None:
+    _sign_in_with_clever(page, served, "Robin Plant", district.ROBIN, role="staff")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose a role")
+    expect(page.get_by_role("button", name="Continue as Teacher")).to_be_visible()
+    expect(page.get_by_role("button", name="Continue as Staff member")).to_be_visible()
+    _shot(page, tmp_path, "1-chooser")
+
+    page.get_by_role("button", name="Continue as Teacher").click()
+    assert "You're logged in as a Teacher." in _switcher(page)
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="My sections").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Math 5")
+    expect(rows.first).to_contain_text("Alder Elementary")
+    _shot(page, tmp_path, "2-teacher-sections")
+
+    # The switcher works from the keyboard: Tab to it, Enter.
+    switch = page.get_by_role("button", name="Switch to Staff view →")
+    for _ in range(30):
+        if switch.evaluate("element => element === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("the switcher cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "You're logged in as a Staff member." in _switcher(page)
+    page.get_by_role("navigation", name="Pages").get_by_role("link", name="Sections").click()
+    expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page.locator("tbody")).to_contain_text("Science 7")
+    expect(page.locator("tbody")).to_contain_text("Art 7")
+    expect(page.locator("tbody")).not_to_contain_text("Math 5")
+    _shot(page, tmp_path, "3-staff-sections")
+
+    answer = page.goto(f"{served.web_url}/sections/{district.SCIENCE}/edit")
+    assert answer is not None
+    assert answer.status == 403
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Robin Plant, acting as staff, may not edit section Science 7"
+    )
+    _shot(page, tmp_path, "4-forbidden")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
+    answer = page.goto(f"{served.web_url}/sections")
+    expect(page.get_by_role("link", name="Sign in with Clever")).to_be_visible()
+
+
+def test_district_admin_who_teaches(page: Page, served: Served, tmp_path: Path) -> None:
+    _sign_in_with_clever(page, served, "Pat Lead", district.PAT, role="district_admin")
+    page.get_by_role("button", name="Continue as District admin").click()
+    assert "You're logged in as a District admin." in _switcher(page)
+    page.get_by_role("link", name="District", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Maple Unified")
+    expect(page.locator("main")).to_contain_text("Birch Middle")
+    _shot(page, tmp_path, "admin-district")
+
+    page.get_by_role("button", name="Switch to Teacher view →").click()
+    assert "You're logged in as a Teacher." in _switcher(page)
+    page.get_by_role("link", name="My sections").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("tbody")).to_contain_text("Science 7")
+    answer = page.goto(f"{served.web_url}/district")
+    assert answer is not None
+    assert answer.status == 403
+    expect(page.get_by_role("alert")).to_contain_text("Pat Lead, acting as teacher, may not view district")
+    _shot(page, tmp_path, "admin-as-teacher-forbidden")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
+
+
+def test_contact_of_three_students(page: Page, served: Served, tmp_path: Path) -> None:
+    _sign_in_with_clever(page, served, "Grace Hopper", district.GRACE)
+    assert "You're logged in as a Contact." in _switcher(page)
+    assert "Switch to" not in _switcher(page)
+    page.get_by_role("link", name="My students").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
+    for name in ("Ada Student", "Ben Student", "Cy Student"):
+        expect(page.locator("tbody")).to_contain_text(name)
+    _shot(page, tmp_path, "contact-students")
+    page.get_by_role("link", name="Ada Student").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ada Student")
+    answer = page.goto(f"{served.web_url}/people/{district.DEE}")
+    assert answer is not None
+    assert answer.status == 403
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Grace Hopper, acting as contact, may not view Dee Student"
+    )
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("status")).to_have_text("You are signed out.")
