@@ -231,3 +231,30 @@ def test_callback_without_a_usable_code_is_refused(web: Harness, query: str) -> 
     answer = web.browser.get(f"/auth/clever/callback{query}")
     assert answer.status_code == 400
     assert _signed_out(web)
+
+
+def test_operator_dashboard_is_never_reached_with_a_clever_session(tmp_path: Path) -> None:
+    harness = build_harness(tmp_path, operator_password="operator-pass-123")
+    with harness.browser as browser:
+        harness.sign_in(district.PAT, "district_admin")
+        harness.act_as("district_admin")
+        answer = browser.get("/operator", follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/operator/login"
+        assert browser.get("/api/migration/status").status_code == 403
+        assert "Migration dashboard" not in browser.get("/operator").text
+        # A wrong password keeps the door shut; the right one opens a fresh session without the Clever person.
+        csrf = harness.csrf()
+        wrong = browser.post("/operator/login", data={"password": "guess", "csrf_token": csrf})
+        assert wrong.status_code == 403
+        assert browser.post("/operator/login", data={"password": "operator-pass-123"}).status_code == 403
+        right = browser.post("/operator/login", data={"password": "operator-pass-123", "csrf_token": csrf})
+        assert right.status_code == 200
+        assert "Migration dashboard" in right.text
+        assert browser.get("/api/me").status_code == 401
+    harness.store.close()
+
+
+def test_operator_dashboard_is_absent_without_an_operator_password(web: Harness) -> None:
+    assert web.browser.get("/operator").status_code == 404
+    assert web.browser.get("/operator/login").status_code == 404

@@ -184,10 +184,26 @@ def demo(
             "--db", metavar="URL", help="Sync into this database (default: a temporary SQLite file)."
         ),
     ] = None,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="Then keep the emulator and the web app running on loopback until Ctrl-C."
+        ),
+    ] = False,
+    port: Annotated[
+        int, typer.Option("--port", metavar="N", help="With --serve: the web app's port (0: any free one).")
+    ] = 8000,
+    emulator_port: Annotated[
+        int,
+        typer.Option(
+            "--emulator-port", metavar="N", help="With --serve: the emulator's port (0: any free one)."
+        ),
+    ] = 8765,
 ) -> None:
     """Run the v2 → v3 story on a generated district, nothing to install. It generates a district, serves it
     from the emulator, follows one multi-role person through v2.1 and v3.1, syncs v3.1 into SQLite and
-    resolves the person's legacy ids."""
+    resolves the person's legacy ids. With --serve it then keeps the emulator and the web app running for a
+    person to sign in and click through (docs/web.md)."""
     if students < 1:
         raise UsageError(f"--students must be at least 1 (got {students})")
     with tempfile.TemporaryDirectory(prefix="rollcall-demo-") as scratch, ExitStack() as resources:
@@ -204,3 +220,7 @@ def demo(
         )
         for step in STEPS:
             step(run)
+        if serve:
+            from rollcall.cli.demo_serve import serve_demo
+
+            serve_demo(run, host="127.0.0.1", port=port, emulator_port=emulator_port)

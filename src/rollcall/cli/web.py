@@ -23,12 +23,19 @@ DEFAULT_SECRET_FILE: Final = Path.home() / ".config" / "rollcall" / "web-session
 def serve(
     client_id: Annotated[
         str,
-        typer.Option("--client-id", envvar="ROLLCALL_CLIENT_ID", help="OAuth client id.", show_default=False),
+        typer.Option(
+            "--client-id",
+            metavar="ID",
+            envvar="ROLLCALL_CLIENT_ID",
+            help="OAuth client id.",
+            show_default=False,
+        ),
     ],
     client_secret: Annotated[
         str,
         typer.Option(
             "--client-secret",
+            metavar="SECRET",
             envvar="ROLLCALL_CLIENT_SECRET",
             help="OAuth client secret.",
             show_default=False,
@@ -37,34 +44,42 @@ def serve(
     db: Annotated[
         str,
         typer.Option(
-            "--db", envvar="ROLLCALL_DB_URL", help="The synced store: sqlite:///file.db or postgresql://…"
+            "--db",
+            metavar="URL",
+            envvar="ROLLCALL_DB_URL",
+            help="The synced store: sqlite:///file.db or postgresql://…",
         ),
     ],
     clever_url: Annotated[
         str,
         typer.Option(
-            "--clever-url", envvar="ROLLCALL_CLEVER_URL", help="Clever's API (or the emulator's URL)."
+            "--clever-url",
+            metavar="URL",
+            envvar="ROLLCALL_CLEVER_URL",
+            help="Clever's API (or the emulator's URL).",
         ),
     ] = "https://api.clever.com",
     oauth_url: Annotated[
         str | None,
         typer.Option(
             "--oauth-url",
+            metavar="URL",
             envvar="ROLLCALL_OAUTH_URL",
             help="Clever's OAuth host [default: https://clever.com for Clever's API, else --clever-url].",
             show_default=False,
         ),
     ] = None,
-    host: Annotated[str, typer.Option("--host", envvar="ROLLCALL_WEB_HOST", help="Address to listen on.")] = (
-        "127.0.0.1"
-    ),
+    host: Annotated[
+        str, typer.Option("--host", metavar="HOST", envvar="ROLLCALL_WEB_HOST", help="Address to listen on.")
+    ] = ("127.0.0.1"),
     port: Annotated[
-        int, typer.Option("--port", envvar="ROLLCALL_WEB_PORT", help="Port to listen on.")
+        int, typer.Option("--port", metavar="N", envvar="ROLLCALL_WEB_PORT", help="Port to listen on.")
     ] = 8000,
     public_url: Annotated[
         str | None,
         typer.Option(
             "--public-url",
+            metavar="URL",
             envvar="ROLLCALL_PUBLIC_URL",
             help="The URL browsers use [default: http://HOST:PORT]; + /auth/clever/callback = redirect URI.",
             show_default=False,
@@ -74,6 +89,7 @@ def serve(
         Path | None,
         typer.Option(
             "--migrate-config",
+            metavar="FILE",
             envvar="ROLLCALL_MIGRATE_CONFIG",
             help="Migration config (TOML) for the operator dashboard.",
         ),
@@ -82,6 +98,7 @@ def serve(
         str | None,
         typer.Option(
             "--session-secret",
+            metavar="SECRET",
             envvar="ROLLCALL_SESSION_SECRET",
             help="Signs session cookies.",
             show_default=False,
@@ -91,6 +108,7 @@ def serve(
         Path,
         typer.Option(
             "--session-secret-file",
+            metavar="FILE",
             envvar="ROLLCALL_SESSION_SECRET_FILE",
             help="Where the generated session secret is kept when --session-secret is not given.",
         ),
@@ -99,6 +117,7 @@ def serve(
         str | None,
         typer.Option(
             "--operator-password",
+            metavar="PASSWORD",
             envvar="ROLLCALL_OPERATOR_PASSWORD",
             help="Password of the operators' migration dashboard (no dashboard without it).",
             show_default=False,
@@ -112,7 +131,19 @@ def serve(
             help="Sign multi-role people into all their roles at once instead of the chooser.",
         ),
     ] = False,
-    api_version: Annotated[str, typer.Option("--api-version", help="v3.0 or v3.1.")] = "v3.1",
+    api_version: Annotated[
+        str, typer.Option("--api-version", metavar="VERSION", help="v3.0 or v3.1.")
+    ] = "v3.1",
+    access_policy: Annotated[
+        Path | None,
+        typer.Option(
+            "--access-policy",
+            metavar="FILE",
+            envvar="ROLLCALL_ACCESS_POLICY",
+            help="The access engine's policy file (TOML) [default: the shipped policy].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the web app until interrupted."""
     import uvicorn
@@ -139,6 +170,7 @@ def serve(
         combined_view=combined_view,
         operator_password=operator_password,
         migrate_config=migrate_config,
+        access_policy=access_policy,
     )
     web_app = create_app(settings)
     out.print(f"rollcall web at {settings.public_url}", markup=False)

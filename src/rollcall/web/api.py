@@ -13,7 +13,7 @@ from starlette.requests import Request
 from rollcall.errors import AccessUsageError
 from rollcall.web.context import csrf_matches, find_viewer, web_context
 from rollcall.web.engines import decide, visible_ids
-from rollcall.web.session import csrf_token
+from rollcall.web.session import csrf_token, is_operator
 from rollcall.web.viewer import Viewer
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -118,3 +118,19 @@ def check(
     except AccessUsageError as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
     return DecisionOut.model_validate(decision.to_builtins())
+
+
+def require_operator(request: Request) -> None:
+    """403 unless the session is an operator's (a Clever sign-in never is)."""
+    if not is_operator(request.session):
+        raise HTTPException(status_code=403, detail="operators only: sign in at /operator/login")
+
+
+@router.get("/migration/status")
+def migration_status(request: Request) -> dict[str, object]:
+    """Where the v2 → v3 migration stands (operators only)."""
+    require_operator(request)
+    config = web_context(request).settings.migrate_config
+    if config is None:
+        raise HTTPException(status_code=404, detail="no migration is configured (--migrate-config)")
+    return {"state": "not_planned"}

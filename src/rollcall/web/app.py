@@ -17,7 +17,7 @@ from rollcall.access import load_policy
 from rollcall.domain.timestamps import Clock, SystemClock
 from rollcall.errors import RollcallError
 from rollcall.store import Store
-from rollcall.web import api, auth, pages, views
+from rollcall.web import api, auth, operator, pages, views
 from rollcall.web.context import WebContext, build_templates, render
 from rollcall.web.engines import Engines
 from rollcall.web.settings import WebSettings
@@ -76,6 +76,7 @@ def create_app(
     app.include_router(pages.router)
     app.include_router(views.router)
     app.include_router(api.router)
+    app.include_router(operator.router)
 
     @app.exception_handler(RollcallError)
     async def rollcall_error(request: Request, error: Exception) -> Response:

@@ -59,6 +59,13 @@ def save_person(session: Session, person: SignedIn) -> None:
     session[PERSON_KEY] = msgspec.to_builtins(person)
 
 
+def start_operator_session(session: Session) -> None:
+    """An operator's session: nothing of a Clever sign-in rides along, and a fresh CSRF token."""
+    session.clear()
+    session[OPERATOR_KEY] = True
+    session[CSRF_KEY] = new_csrf_token()
+
+
 def end_session(session: Session) -> None:
     """Forget everything: the person, the operator flag, the CSRF token, pending sign-in state."""
     session.clear()
