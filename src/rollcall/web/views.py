@@ -6,14 +6,14 @@ contact their students, a student their sections. A refusal is a 403 page in the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from rollcall.access import AccessEngine
-from rollcall.domain.user import RoleName
+from rollcall.access import AccessEngine, Decision
+from rollcall.domain.user import RoleName, User
 from rollcall.web.context import find_viewer, render, web_context
 from rollcall.web.engines import decide, visible_ids
 from rollcall.web.pages import to_chooser_or_home
@@ -33,26 +33,52 @@ PEOPLE_TITLES: Final[dict[RoleName, str]] = {
 
 @dataclass(frozen=True, slots=True)
 class RolePage:
-    """A viewer who may see role pages, and their district's engine (None before the first sync)."""
+    """A request for a role page by a viewer who has chosen a role, in a district the store has synced."""
 
+    request: Request
     viewer: Viewer
-    engine: AccessEngine | None
+    user: User  # the viewer as the store knows them
+    engine: AccessEngine
+
+    @property
+    def user_id(self) -> str:
+        return self.viewer.user_id
+
+    @property
+    def roles(self) -> tuple[RoleName, ...]:
+        return self.viewer.acting_roles
+
+    def decide(self, action: str, target: str) -> Decision:
+        return decide(self.engine, self.user_id, action, target, self.roles)
+
+    def visible(self, kind: str) -> tuple[str, ...]:
+        return visible_ids(self.engine, self.user_id, kind, self.roles)
+
+    def name(self, user_id: str) -> str:
+        return self.engine.index.names.get(user_id, user_id)
+
+    def school_name(self, school_id: str) -> str:
+        return self.engine.index.school_names.get(school_id, school_id)
+
+    def render(self, template: str, **values: Any) -> Response:
+        return render(self.request, template, viewer=self.viewer, **values)
+
+    def forbidden(self, reason: str) -> Response:
+        return render(self.request, "forbidden.html", viewer=self.viewer, status=403, reason=reason)
 
 
 def _role_page(request: Request) -> RolePage | Response:
+    """The page's viewer and engine; otherwise the answer instead of the page: home for a signed-out
+    visitor, the chooser before a role is chosen, a note while the district is not synced yet."""
     viewer = find_viewer(request)
     elsewhere = to_chooser_or_home(viewer)
-    if elsewhere is not None or viewer is None:
-        return elsewhere or Response(status_code=500)
-    return RolePage(viewer, web_context(request).engines.find(viewer.person.district))
-
-
-def _not_synced(request: Request, page: RolePage) -> Response:
-    return render(request, "not_synced.html", viewer=page.viewer)
-
-
-def _forbidden(request: Request, page: RolePage, reason: str) -> Response:
-    return render(request, "forbidden.html", viewer=page.viewer, status=403, reason=reason)
+    if elsewhere is not None:
+        return elsewhere
+    assert viewer is not None  # to_chooser_or_home answered for a signed-out visitor
+    engine = web_context(request).engines.find(viewer.person.district)
+    if engine is None or viewer.user is None:
+        return render(request, "not_synced.html", viewer=viewer)
+    return RolePage(request, viewer, viewer.user, engine)
 
 
 @router.get("/sections", include_in_schema=False)
@@ -60,29 +86,23 @@ def sections(request: Request) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    engine, viewer = page.engine, page.viewer
-    roles = viewer.acting_roles
-    ids = visible_ids(engine, viewer.user_id, "section", roles)
     store = web_context(request).store
     rows = []
-    for section_id in ids:
+    for section_id in page.visible("section"):
         section = store.find_section(section_id)
-        if section is None:
-            continue
-        rows.append(
-            {
-                "id": section.id,
-                "name": section.name,
-                "school": engine.index.school_names.get(section.school, section.school),
-                "teachers": [engine.index.names.get(t, t) for t in section.teacher_ids()],
-                "students": len(section.students),
-                "can_edit": decide(engine, viewer.user_id, "edit", f"section:{section.id}", roles).allowed,
-            }
-        )
-    title = "My sections" if set(roles) <= {"teacher", "student"} else "Sections"
-    return render(request, "sections.html", viewer=viewer, title=title, rows=rows)
+        if section is not None:
+            rows.append(
+                {
+                    "id": section.id,
+                    "name": section.name,
+                    "school": page.school_name(section.school),
+                    "teachers": [page.name(t) for t in section.teacher_ids()],
+                    "students": len(section.students),
+                    "can_edit": page.decide("edit", f"section:{section.id}").allowed,
+                }
+            )
+    title = "My sections" if set(page.roles) <= {"teacher", "student"} else "Sections"
+    return page.render("sections.html", title=title, rows=rows)
 
 
 @router.get("/sections/{section_id}", include_in_schema=False)
@@ -90,30 +110,23 @@ def section(request: Request, section_id: str) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    engine, viewer = page.engine, page.viewer
-    roles = viewer.acting_roles
-    decision = decide(engine, viewer.user_id, "view", f"section:{section_id}", roles)
+    decision = page.decide("view", f"section:{section_id}")
     if not decision.allowed:
-        return _forbidden(request, page, decision.reason)
+        return page.forbidden(decision.reason)
     found = web_context(request).store.find_section(section_id)
     if found is None:
-        return _forbidden(request, page, f"section {section_id} is no longer in the district")
-    people = set(visible_ids(engine, viewer.user_id, "user", roles))
-    students = [(s, engine.index.names.get(s, s)) for s in found.students if s in people]
-    edit = decide(engine, viewer.user_id, "edit", f"section:{section_id}", roles)
-    return render(
-        request,
+        return page.forbidden(f"section {section_id} is no longer in the district")
+    people = set(page.visible("user"))
+    students = sorted(((s, page.name(s)) for s in found.students if s in people), key=lambda pair: pair[1])
+    return page.render(
         "section.html",
-        viewer=viewer,
         section=found,
-        school=engine.index.school_names.get(found.school, found.school),
-        teachers=[engine.index.names.get(t, t) for t in found.teacher_ids()],
-        students=sorted(students, key=lambda pair: pair[1]),
+        school=page.school_name(found.school),
+        teachers=[page.name(t) for t in found.teacher_ids()],
+        students=students,
         hidden_students=len(found.students) - len(students),
         decision=decision,
-        edit=edit,
+        edit=page.decide("edit", f"section:{section_id}"),
     )
 
 
@@ -123,17 +136,11 @@ def edit_section(request: Request, section_id: str) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    decision = decide(
-        page.engine, page.viewer.user_id, "edit", f"section:{section_id}", page.viewer.acting_roles
-    )
+    decision = page.decide("edit", f"section:{section_id}")
     if not decision.allowed:
-        return _forbidden(request, page, decision.reason)
+        return page.forbidden(decision.reason)
     name = page.engine.index.section_names.get(section_id, section_id)
-    return render(
-        request, "edit_section.html", viewer=page.viewer, name=name, section_id=section_id, decision=decision
-    )
+    return page.render("edit_section.html", name=name, section_id=section_id, decision=decision)
 
 
 @router.get("/people", include_in_schema=False)
@@ -141,18 +148,14 @@ def people(request: Request, start: int = 0) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    engine, viewer = page.engine, page.viewer
-    ids = visible_ids(engine, viewer.user_id, "user", viewer.acting_roles)
     start = max(0, start)
-    shown = [(user_id, engine.index.names.get(user_id, user_id), engine.roles_of(user_id)) for user_id in ids]
-    shown.sort(key=lambda row: (row[1], row[0]))
-    titles = [PEOPLE_TITLES[role] for role in viewer.acting_roles]
-    return render(
-        request,
+    shown = sorted(
+        ((user_id, page.name(user_id), page.engine.roles_of(user_id)) for user_id in page.visible("user")),
+        key=lambda row: (row[1], row[0]),
+    )
+    titles = [PEOPLE_TITLES[role] for role in page.roles]
+    return page.render(
         "people.html",
-        viewer=viewer,
         title=titles[0] if len(titles) == 1 else "People",
         rows=shown[start : start + PAGE_SIZE],
         total=len(shown),
@@ -166,21 +169,14 @@ def person(request: Request, user_id: str) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    decision = decide(page.engine, page.viewer.user_id, "view", f"user:{user_id}", page.viewer.acting_roles)
+    decision = page.decide("view", f"user:{user_id}")
     if not decision.allowed:
-        return _forbidden(request, page, decision.reason)
+        return page.forbidden(decision.reason)
     found = web_context(request).store.find_user(user_id)
     if found is None:
-        return _forbidden(request, page, f"user {user_id} is no longer in the district")
-    schools = {
-        role: [page.engine.index.school_names.get(s, s) for s in found.role_schools(role)]
-        for role in found.role_names()
-    }
-    return render(
-        request, "person.html", viewer=page.viewer, person=found, schools=schools, decision=decision
-    )
+        return page.forbidden(f"user {user_id} is no longer in the district")
+    schools = {role: [page.school_name(s) for s in found.role_schools(role)] for role in found.role_names()}
+    return page.render("person.html", person=found, schools=schools, decision=decision)
 
 
 @router.get("/district", include_in_schema=False)
@@ -188,23 +184,14 @@ def district(request: Request) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    engine, viewer = page.engine, page.viewer
-    decision = decide(
-        engine, viewer.user_id, "view", f"district:{viewer.person.district}", viewer.acting_roles
-    )
+    decision = page.decide("view", f"district:{page.user.district}")
     if not decision.allowed:
-        return _forbidden(request, page, decision.reason)
-    counts = web_context(request).store.counts(viewer.person.district)
-    schools = sorted(engine.index.school_names.items(), key=lambda pair: pair[1])
-    return render(
-        request,
+        return page.forbidden(decision.reason)
+    return page.render(
         "district.html",
-        viewer=viewer,
-        name=engine.index.district_name,
-        counts=counts,
-        schools=schools,
+        name=page.engine.index.district_name,
+        counts=web_context(request).store.counts(page.user.district),
+        schools=sorted(page.engine.index.school_names.items(), key=lambda pair: pair[1]),
         decision=decision,
     )
 
@@ -215,25 +202,19 @@ def technology(request: Request) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    engine, viewer = page.engine, page.viewer
-    managed: set[str] = set()
-    for role in viewer.acting_roles:
-        for grant in engine.grants(viewer.user_id, acting_as=role):
-            if grant.target_kind == "school" and "manage" in grant.actions:
-                managed.update(grant.target_ids)
+    managed = {
+        school_id
+        for role in page.roles
+        for grant in page.engine.grants(page.user_id, acting_as=role)
+        if grant.target_kind == "school" and "manage" in grant.actions
+        for school_id in grant.target_ids
+    }
     if not managed:
-        decision = decide(engine, viewer.user_id, "manage", _first_school(viewer), viewer.acting_roles)
-        return _forbidden(request, page, decision.reason)
-    schools = sorted(((s, engine.index.school_names.get(s, s)) for s in managed), key=lambda pair: pair[1])
-    return render(request, "technology.html", viewer=viewer, schools=schools)
-
-
-def _first_school(viewer: Viewer) -> str:
-    user = viewer.user
-    schools = sorted(user.school_ids()) if user is not None else []
-    return f"school:{schools[0]}" if schools else f"district:{viewer.person.district}"
+        schools = sorted(page.user.school_ids())
+        target = f"school:{schools[0]}" if schools else f"district:{page.user.district}"
+        return page.forbidden(page.decide("manage", target).reason)
+    listed = sorted(((s, page.school_name(s)) for s in managed), key=lambda pair: pair[1])
+    return page.render("technology.html", schools=listed)
 
 
 @router.get("/schools/{school_id}/technology", include_in_schema=False)
@@ -241,20 +222,14 @@ def school_technology(request: Request, school_id: str) -> Response:
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    if page.engine is None or page.viewer.user is None:
-        return _not_synced(request, page)
-    engine, viewer = page.engine, page.viewer
-    decision = decide(engine, viewer.user_id, "manage", f"school:{school_id}", viewer.acting_roles)
+    decision = page.decide("manage", f"school:{school_id}")
     if not decision.allowed:
-        return _forbidden(request, page, decision.reason)
-    index = engine.index
-    sections_here = sorted(index.section_names.get(s, s) for s in index.school_sections.get(school_id, ()))
-    return render(
-        request,
+        return page.forbidden(decision.reason)
+    index = page.engine.index
+    return page.render(
         "school_technology.html",
-        viewer=viewer,
         school_id=school_id,
-        name=engine.index.school_names.get(school_id, school_id),
-        sections=sections_here,
+        name=page.school_name(school_id),
+        sections=sorted(index.section_names.get(s, s) for s in index.school_sections.get(school_id, ())),
         decision=decision,
     )
