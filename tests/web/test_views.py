@@ -4,8 +4,10 @@ in the engine's words; a sync's role change shows on the next page load."""
 from __future__ import annotations
 
 import msgspec
+import pytest
 
 from rollcall.domain.user import Staff
+from rollcall.web import views
 from tests.web import district
 from tests.web.harness import Harness, sync_store
 
@@ -151,3 +153,17 @@ def test_role_change_from_an_incremental_sync_shows_on_the_next_page_load(web: H
     assert "Art 7" in sections
     assert "Science 7" in sections
     assert "/edit" not in sections
+
+
+def test_long_lists_page_by_page_size(web: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    web.sign_in_as(district.PAT, "district_admin")
+    first = web.browser.get("/sections").text
+    assert "3 sections, showing 1–2" in first
+    assert len(_rows(first)) == 2
+    assert 'href="/sections?start=2"' in first
+    second = web.browser.get("/sections?start=2").text
+    assert len(_rows(second)) == 1
+    assert 'href="/sections?start=0"' in second
+    people = web.browser.get("/people?start=8").text
+    assert people.count('<td><a href="/people/') == 1

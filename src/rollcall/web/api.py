@@ -84,20 +84,20 @@ def me(request: Request) -> MeOut:
 def sections(request: Request) -> list[SectionOut]:
     """The sections visible in the current view, with whether the current view may edit each."""
     viewer = _acting(request)
-    context = web_context(request)
-    engine = context.engines.find(viewer.person.district)
+    engine = web_context(request).engines.find(viewer.person.district)
     if engine is None:
         return []
     roles = viewer.acting_roles
-    found: list[SectionOut] = []
-    for section_id in visible_ids(engine, viewer.user_id, "section", roles):
-        section = context.store.find_section(section_id)
-        if section is not None:
-            can_edit = decide(engine, viewer.user_id, "edit", f"section:{section_id}", roles).allowed
-            found.append(
-                SectionOut(id=section.id, name=section.name, school=section.school, can_edit=can_edit)
-            )
-    return found
+    index = engine.index
+    return [
+        SectionOut(
+            id=section_id,
+            name=index.section_names.get(section_id, section_id),
+            school=index.section_school.get(section_id, ""),
+            can_edit=decide(engine, viewer.user_id, "edit", f"section:{section_id}", roles).allowed,
+        )
+        for section_id in visible_ids(engine, viewer.user_id, "section", roles)
+    ]
 
 
 @router.post("/access/check")

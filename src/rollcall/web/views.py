@@ -82,27 +82,29 @@ def _role_page(request: Request) -> RolePage | Response:
 
 
 @router.get("/sections", include_in_schema=False)
-def sections(request: Request) -> Response:
+def sections(request: Request, start: int = 0) -> Response:
+    """The sections of the view, 100 a page, read from the engine's index (no query per section)."""
     page = _role_page(request)
     if isinstance(page, Response):
         return page
-    store = web_context(request).store
-    rows = []
-    for section_id in page.visible("section"):
-        section = store.find_section(section_id)
-        if section is not None:
-            rows.append(
-                {
-                    "id": section.id,
-                    "name": section.name,
-                    "school": page.school_name(section.school),
-                    "teachers": [page.name(t) for t in section.teacher_ids()],
-                    "students": len(section.students),
-                    "can_edit": page.decide("edit", f"section:{section.id}").allowed,
-                }
-            )
+    index = page.engine.index
+    ids = sorted(page.visible("section"), key=lambda s: (index.section_names.get(s, s), s))
+    start = max(0, start)
+    rows = [
+        {
+            "id": section_id,
+            "name": index.section_names.get(section_id, section_id),
+            "school": page.school_name(index.section_school.get(section_id, "")),
+            "teachers": [page.name(t) for t in index.section_teachers.get(section_id, ())],
+            "students": len(index.section_students.get(section_id, ())),
+            "can_edit": page.decide("edit", f"section:{section_id}").allowed,
+        }
+        for section_id in ids[start : start + PAGE_SIZE]
+    ]
     title = "My sections" if set(page.roles) <= {"teacher", "student"} else "Sections"
-    return page.render("sections.html", title=title, rows=rows)
+    return page.render(
+        "sections.html", title=title, rows=rows, total=len(ids), start=start, page_size=PAGE_SIZE
+    )
 
 
 @router.get("/sections/{section_id}", include_in_schema=False)
