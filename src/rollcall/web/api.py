@@ -133,4 +133,5 @@ def migration_status(request: Request) -> dict[str, object]:
     config = web_context(request).settings.migrate_config
     if config is None:
         raise HTTPException(status_code=404, detail="no migration is configured (--migrate-config)")
-    return {"state": "not_planned"}
+    # The migration engine (rollcall.migrate) is not part of this build yet: say so rather than guess.
+    raise HTTPException(status_code=501, detail="the migration engine is not available in this build")
