@@ -39,7 +39,7 @@ def _unavailable(reason: str) -> None:
 if not CHROMIUM.exists():
     _unavailable(f"no Chromium at {CHROMIUM}; install Debian's: apt-get install -y chromium")
 try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 except ImportError:  # pragma: no cover - depends on the machine
     _unavailable("Python Playwright is not installed; pip install -e '.[dev]'")
     raise
@@ -121,8 +121,8 @@ def _shot(page: Page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
 
 
-def _switcher(page: Page) -> str:
-    return page.get_by_role("region", name="Role switcher").inner_text()
+def _switcher(page: Page) -> Locator:
+    return page.get_by_role("region", name="Role switcher")
 
 
 def test_teacher_and_staff_at_two_schools(page: Page, served: Served, tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_teacher_and_staff_at_two_schools(page: Page, served: Served, tmp_path: 
     _shot(page, tmp_path, "1-chooser")
 
     page.get_by_role("button", name="Continue as Teacher").click()
-    assert "You're logged in as a Teacher." in _switcher(page)
+    expect(_switcher(page)).to_contain_text("You're logged in as a Teacher.")
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="My sections").click()
     rows = page.locator("tbody tr")
     expect(rows).to_have_count(1)
@@ -149,9 +149,9 @@ def test_teacher_and_staff_at_two_schools(page: Page, served: Served, tmp_path: 
         page.keyboard.press("Tab")
     else:
         pytest.fail("the switcher cannot be reached with Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
-    assert "You're logged in as a Staff member." in _switcher(page)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(_switcher(page)).to_contain_text("You're logged in as a Staff member.")
     page.get_by_role("navigation", name="Pages").get_by_role("link", name="Sections").click()
     expect(page.locator("tbody tr")).to_have_count(2)
     expect(page.locator("tbody")).to_contain_text("Science 7")
@@ -176,14 +176,14 @@ def test_teacher_and_staff_at_two_schools(page: Page, served: Served, tmp_path: 
 def test_district_admin_who_teaches(page: Page, served: Served, tmp_path: Path) -> None:
     _sign_in_with_clever(page, served, "Pat Lead", district.PAT, role="district_admin")
     page.get_by_role("button", name="Continue as District admin").click()
-    assert "You're logged in as a District admin." in _switcher(page)
+    expect(_switcher(page)).to_contain_text("You're logged in as a District admin.")
     page.get_by_role("link", name="District", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Maple Unified")
     expect(page.locator("main")).to_contain_text("Birch Middle")
     _shot(page, tmp_path, "admin-district")
 
     page.get_by_role("button", name="Switch to Teacher view →").click()
-    assert "You're logged in as a Teacher." in _switcher(page)
+    expect(_switcher(page)).to_contain_text("You're logged in as a Teacher.")
     page.get_by_role("link", name="My sections").click()
     expect(page.locator("tbody tr")).to_have_count(1)
     expect(page.locator("tbody")).to_contain_text("Science 7")
@@ -198,8 +198,8 @@ def test_district_admin_who_teaches(page: Page, served: Served, tmp_path: Path) 
 
 def test_contact_of_three_students(page: Page, served: Served, tmp_path: Path) -> None:
     _sign_in_with_clever(page, served, "Grace Hopper", district.GRACE)
-    assert "You're logged in as a Contact." in _switcher(page)
-    assert "Switch to" not in _switcher(page)
+    expect(_switcher(page)).to_contain_text("You're logged in as a Contact.")
+    expect(_switcher(page)).not_to_contain_text("Switch to")
     page.get_by_role("link", name="My students").click()
     expect(page.locator("tbody tr")).to_have_count(3)
     for name in ("Ada Student", "Ben Student", "Cy Student"):
