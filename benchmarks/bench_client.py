@@ -19,7 +19,7 @@ import httpx
 import msgspec
 
 from rollcall.client import CleverClient
-from rollcall.client.pages import decode_list
+from rollcall.client.page_walk import decode_list
 from rollcall.domain.paging import ListEnvelope
 from rollcall.domain.user import User
 from rollcall.emulator import Emulator
@@ -66,7 +66,7 @@ def _measure(label: str, decode: Callable[[bytes], ListEnvelope[User]], body: by
 
 def _walk_typed(base_url: str, token: str) -> int:
     with CleverClient(token, base_url=base_url) as clever:
-        return sum(1 for _ in clever.iter_users())
+        return sum(1 for _ in clever.iter(clever.endpoints.users()))
 
 
 def _walk_bare(base_url: str, token: str) -> int:
@@ -106,7 +106,7 @@ def bench_walk(students: int) -> None:
     with emu.serve_in_thread() as base_url:
         _walk_bare(base_url, token)  # warm the emulator's page caches for both contenders
         bare = _timed("bare httpx + json.loads", _walk_bare, base_url, token)
-        typed = _timed("CleverClient.iter_users", _walk_typed, base_url, token)
+        typed = _timed("CleverClient.iter(users)", _walk_typed, base_url, token)
     print(f"ratio client / bare: {typed / bare:.2f}x")
 
 

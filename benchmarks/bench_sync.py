@@ -61,7 +61,7 @@ def phase_limit(url: str, token: str, page_size: int) -> dict[str, object]:
         client.get_district()
         client.latest_event_id()
         for name in FULL_COLLECTIONS:
-            pages = client.iter_pages(COLLECTIONS[name].query("v3.1"))
+            pages = client.iter_pages(COLLECTIONS[name].query(client.endpoints))
             records[name] = sum(len(page.records) for page in prefetched(pages))
     return {"seconds": time.perf_counter() - started, "records": records, "rows": sum(records.values())}
 

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from rollcall.access import AccessEngine
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.domain.user import Staff
 from rollcall.emulator import Emulator
 from rollcall.store import Store
@@ -26,7 +26,10 @@ def emu() -> Iterator[Emulator]:
 
 def _sync(emu: Emulator, store: Store, district_id: str, mode: str) -> None:
     with CleverClient(
-        emu.district_token(district_id), base_url=emu.base_url, transport=emu.sync_transport(), page_size=100
+        emu.district_token(district_id),
+        base_url=emu.base_url,
+        options=HttpOptions(transport=emu.sync_transport()),
+        page_size=100,
     ) as client:
         sync_district(client, store, mode=mode, clock=emu.state.clock)  # type: ignore[arg-type]
 

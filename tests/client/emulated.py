@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from rollcall.client import AsyncCleverClient, CleverClient, RetryPolicy
+from rollcall.client import AsyncCleverClient, CleverClient, HttpOptions, RetryPolicy
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import FixedClock
 from rollcall.emulator import Emulator
@@ -97,12 +97,10 @@ class Emulated:
             token or self.token,
             api_version=version,
             base_url=base_url or self.emu.base_url,
-            transport=transport,
-            retry=retry,
             page_size=page_size,
-            clock=self.clock,
-            sleep=self.sleep,
-            rng=random.Random(7),
+            options=HttpOptions(
+                transport=transport, retry=retry, clock=self.clock, sleep=self.sleep, rng=random.Random(7)
+            ),
         )
 
     def async_client(
@@ -118,10 +116,12 @@ class Emulated:
             token or self.token,
             api_version=version,
             base_url=self.emu.base_url,
-            transport=transport or self.emu.async_transport(),
-            retry=retry,
-            concurrency=concurrency,
-            clock=self.clock,
-            sleep=self.async_sleep,
-            rng=random.Random(7),
+            options=HttpOptions(
+                transport=transport or self.emu.async_transport(),
+                retry=retry,
+                clock=self.clock,
+                sleep=self.async_sleep,
+                rng=random.Random(7),
+                concurrency=concurrency,
+            ),
         )

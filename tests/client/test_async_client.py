@@ -6,8 +6,8 @@ import inspect
 import httpx
 import pytest
 
-from rollcall.client import queries as q
 from rollcall.client.async_client import AsyncCleverClient, DistrictPull
+from rollcall.client.queries import Endpoints
 from rollcall.client.sync_client import CleverClient
 from rollcall.domain.v2 import split_into_v2
 from rollcall.errors import NotFound, Unauthorized, UsageError
@@ -41,7 +41,7 @@ def test_a_v3_only_call_on_a_v21_client_is_refused_before_any_request() -> None:
     async def scenario() -> None:
         async with AsyncCleverClient("token", api_version="v2.1", base_url="http://127.0.0.1:9") as client:
             with pytest.raises(UsageError, match="/users exists only in API v3"):
-                client.iter_users()
+                client.iter(client.endpoints.users())
             with pytest.raises(UsageError, match=r"needs a v3\.0 or v3\.1 client"):
                 await client.me()
 
@@ -116,19 +116,19 @@ def test_async_iteration_pages_and_lookups_match_the_sync_client(emulated: Emula
 
     async def scenario() -> tuple[list[str], list[int], str, list[str]]:
         async with emulated.async_client() as clever:
-            ids = [u.id async for u in clever.iter_users()]
-            sizes = [page.info.count async for page in clever.iter_pages(q.users("v3.1"), limit=9)]
-            name = (await clever.get_user(teacher_id)).id
-            sections = [s.id async for s in clever.iter_user_sections(teacher_id)]
+            ids = [u.id async for u in clever.iter(clever.endpoints.users())]
+            sizes = [page.info.count async for page in clever.iter_pages(Endpoints("v3.1").users(), limit=9)]
+            name = (await clever.get(clever.endpoints.user(teacher_id))).id
+            sections = [s.id async for s in clever.iter(clever.endpoints.user_sections(teacher_id))]
             return ids, sizes, name, sections
 
     ids, sizes, name, sections = asyncio.run(scenario())
     with emulated.client() as clever:
-        assert ids == [u.id for u in clever.iter_users()]
+        assert ids == [u.id for u in clever.iter(clever.endpoints.users())]
         assert sum(sizes) == len(ids)
         assert all(size == 9 for size in sizes[:-1])
         assert name == teacher_id
-        assert sections == [s.id for s in clever.iter_user_sections(teacher_id)]
+        assert sections == [s.id for s in clever.iter(clever.endpoints.user_sections(teacher_id))]
 
 
 def test_async_errors_are_raised_like_the_sync_ones(emulated: Emulated) -> None:
@@ -141,7 +141,7 @@ def test_async_errors_are_raised_like_the_sync_ones(emulated: Emulated) -> None:
             assert isinstance(info.value.__cause__, ExceptionGroup)
         async with emulated.async_client() as clever:
             with pytest.raises(NotFound):
-                await clever.get_section("5f0000000000000000000bad")
+                await clever.get(clever.endpoints.section("5f0000000000000000000bad"))
             assert await clever.latest_event_id() is None
 
     asyncio.run(scenario())

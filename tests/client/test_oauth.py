@@ -9,6 +9,8 @@ import pytest
 
 from rollcall.client import (
     CleverClient,
+    CodeGrant,
+    HttpOptions,
     authorize_url,
     exchange_code,
     exchange_code_async,
@@ -54,7 +56,9 @@ def test_authorize_url_refuses_missing_parts(client_id: str, redirect_uri: str, 
 
 def test_an_empty_code_is_refused_before_any_request() -> None:
     with pytest.raises(UsageError, match="code"):
-        exchange_code("", "http://127.0.0.1/cb", "cid", "secret", "http://127.0.0.1:9/oauth/tokens")
+        exchange_code(
+            CodeGrant("", "http://127.0.0.1/cb", "cid", "secret", "http://127.0.0.1:9/oauth/tokens")
+        )
 
 
 def _tokens_page(ids: list[str], links: list[Link]) -> TokensPage:
@@ -118,12 +122,8 @@ def test_code_exchange_then_me_returns_the_full_multi_role_user(emulated: Emulat
     code = _login(emu, user_id, "teacher")
     tokens = emu.state.tokens
     response = exchange_code(
-        code,
-        REDIRECT_URI,
-        tokens.client_id,
-        tokens.client_secret,
-        f"{emu.base_url}/oauth/tokens",
-        transport=emu.sync_transport(),
+        CodeGrant(code, REDIRECT_URI, tokens.client_id, tokens.client_secret, f"{emu.base_url}/oauth/tokens"),
+        HttpOptions(transport=emu.sync_transport()),
     )
     assert response.token_type == "bearer"
     assert response.id_token is not None
@@ -144,21 +144,15 @@ def test_a_code_is_single_use_and_its_reuse_is_not_retried(emulated: Emulated) -
     tokens = emu.state.tokens
     transport = CountingTransport(emu.sync_transport())
     exchange_code(
-        code,
-        REDIRECT_URI,
-        tokens.client_id,
-        tokens.client_secret,
-        f"{emu.base_url}/oauth/tokens",
-        transport=transport,
+        CodeGrant(code, REDIRECT_URI, tokens.client_id, tokens.client_secret, f"{emu.base_url}/oauth/tokens"),
+        HttpOptions(transport=transport),
     )
     with pytest.raises(BadRequest, match="invalid_grant") as info:
         exchange_code(
-            code,
-            REDIRECT_URI,
-            tokens.client_id,
-            tokens.client_secret,
-            f"{emu.base_url}/oauth/tokens",
-            transport=transport,
+            CodeGrant(
+                code, REDIRECT_URI, tokens.client_id, tokens.client_secret, f"{emu.base_url}/oauth/tokens"
+            ),
+            HttpOptions(transport=transport),
         )
     assert info.value.status == 400
     assert len(transport.seen) == 2
@@ -170,15 +164,15 @@ def test_wrong_client_credentials_are_unauthorized(emulated: Emulated) -> None:
     code = _login(emu, _multi_role(emulated.snapshot), "teacher")
     with pytest.raises(Unauthorized):
         exchange_code(
-            code,
-            REDIRECT_URI,
-            emu.state.tokens.client_id,
-            "wrong-secret",
-            f"{emu.base_url}/oauth/tokens",
-            transport=emu.sync_transport(),
+            CodeGrant(
+                code, REDIRECT_URI, emu.state.tokens.client_id, "wrong-secret", f"{emu.base_url}/oauth/tokens"
+            ),
+            HttpOptions(transport=emu.sync_transport()),
         )
     with pytest.raises(Unauthorized):
-        list_district_tokens("nobody", "nothing", emu.base_url, transport=emu.sync_transport())
+        list_district_tokens(
+            "nobody", "nothing", emu.base_url, options=HttpOptions(transport=emu.sync_transport())
+        )
 
 
 def test_the_async_exchange_gives_a_working_token(emulated: Emulated) -> None:
@@ -188,12 +182,10 @@ def test_the_async_exchange_gives_a_working_token(emulated: Emulated) -> None:
     tokens = emu.state.tokens
     response = asyncio.run(
         exchange_code_async(
-            code,
-            REDIRECT_URI,
-            tokens.client_id,
-            tokens.client_secret,
-            f"{emu.base_url}/oauth/tokens",
-            transport=emu.async_transport(),
+            CodeGrant(
+                code, REDIRECT_URI, tokens.client_id, tokens.client_secret, f"{emu.base_url}/oauth/tokens"
+            ),
+            HttpOptions(transport=emu.async_transport()),
         )
     )
 
@@ -208,7 +200,10 @@ def test_district_tokens_are_listed_and_reach_their_district(emulated: Emulated)
     emu = emulated.emu
     tokens = emu.state.tokens
     listed = list_district_tokens(
-        tokens.client_id, tokens.client_secret, emu.base_url, transport=emu.sync_transport()
+        tokens.client_id,
+        tokens.client_secret,
+        emu.base_url,
+        options=HttpOptions(transport=emu.sync_transport()),
     )
     assert [t.district_id for t in listed] == [emulated.district_id]
     assert listed[0].access_token == emulated.token
@@ -217,7 +212,7 @@ def test_district_tokens_are_listed_and_reach_their_district(emulated: Emulated)
         tokens.client_secret,
         emu.base_url,
         district_id=emulated.district_id,
-        transport=emu.sync_transport(),
+        options=HttpOptions(transport=emu.sync_transport()),
     )
     assert narrowed == listed
     with emulated.client(token=listed[0].access_token) as clever:
@@ -234,5 +229,7 @@ def test_me_on_v21_names_the_role_record_and_me_itself_needs_v3(emulated: Emulat
         assert clever.me_identity().id == teacher.legacy_id
         with pytest.raises(UsageError, match="v3"):
             clever.me()
-    with CleverClient(sso, base_url=emu.base_url, transport=emu.sync_transport()) as clever:
+    with CleverClient(
+        sso, base_url=emu.base_url, options=HttpOptions(transport=emu.sync_transport())
+    ) as clever:
         assert clever.me().user.id == user_id

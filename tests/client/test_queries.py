@@ -8,28 +8,29 @@ from pathlib import Path
 import pytest
 
 from rollcall.client import queries as q
+from rollcall.client.queries import Endpoints
 from rollcall.domain.event import Event
 from rollcall.domain.user import User
 from rollcall.domain.v2 import V2Student
 from rollcall.domain.version import ApiVersion
 from rollcall.errors import UsageError
 
-# Public functions of `queries` built from the endpoints rather than being one.
+# Public methods of the endpoint table built from the endpoints rather than being one.
 COMPOSITIONS = {"v2_person"}
 
 
 def _catalogue() -> list[tuple[str, Callable[..., object]]]:
     return [
         (name, fn)
-        for name, fn in inspect.getmembers(q, inspect.isfunction)
-        if fn.__module__ == q.__name__ and not name.startswith("_") and name not in COMPOSITIONS
+        for name, fn in inspect.getmembers(Endpoints, inspect.isfunction)
+        if not name.startswith("_") and name not in COMPOSITIONS
     ]
 
 
 def _call(fn: Callable[..., object], version: ApiVersion) -> object:
     params = list(inspect.signature(fn).parameters.values())[1:]
     args = ["5f0000000000000000000001" for p in params if p.default is inspect.Parameter.empty]
-    return fn(version, *args)
+    return fn(Endpoints(version), *args)
 
 
 def _versions_of(fn: Callable[..., object]) -> set[str]:
@@ -89,28 +90,28 @@ def test_version_mismatch_is_a_usage_error_naming_the_path() -> None:
     with pytest.raises(
         UsageError, match=r"/users exists only in API v3\.0 and v3\.1; this client speaks v2\.1"
     ):
-        q.users("v2.1")
+        Endpoints("v2.1").users()
     with pytest.raises(UsageError, match=r"/students exists only in API v2\.1"):
-        q.students("v3.1")
+        Endpoints("v3.1").students()
 
 
 def test_queries_carry_path_type_and_filters() -> None:
-    assert q.users("v3.1", "teacher") == q.ListQuery("/v3.1/users", User, (("role", "teacher"),))
-    assert q.school_users("v3.0", "s1", "staff", primary=True).params == (
+    assert Endpoints("v3.1").users("teacher") == q.ListQuery("/v3.1/users", User, (("role", "teacher"),))
+    assert Endpoints("v3.0").school_users("s1", "staff", primary=True).params == (
         ("role", "staff"),
         ("primary", "true"),
     )
-    assert q.user_schools("v3.0", "u1").params == ()
-    assert q.students("v2.1") == q.ListQuery("/v2.1/students", V2Student)
+    assert Endpoints("v3.0").user_schools("u1").params == ()
+    assert Endpoints("v2.1").students() == q.ListQuery("/v2.1/students", V2Student)
 
 
 @pytest.mark.parametrize(
     ("build", "role"),
     [
-        (lambda r: q.users("v3.1", r), "school_admin"),
-        (lambda r: q.school_users("v3.1", "s", r), "contact"),
-        (lambda r: q.section_users("v3.1", "s", r), "staff"),
-        (lambda r: q.resource_users("v3.1", "s", r), "district_admin"),
+        (lambda r: Endpoints("v3.1").users(r), "school_admin"),
+        (lambda r: Endpoints("v3.1").school_users("s", r), "contact"),
+        (lambda r: Endpoints("v3.1").section_users("s", r), "staff"),
+        (lambda r: Endpoints("v3.1").resource_users("s", r), "district_admin"),
     ],
 )
 def test_role_filters_outside_the_endpoint_vocabulary_are_refused(
@@ -121,25 +122,25 @@ def test_role_filters_outside_the_endpoint_vocabulary_are_refused(
 
 
 def test_ids_are_escaped_into_one_path_segment_and_empty_ids_refused() -> None:
-    assert q.user("v3.1", "../districts?x=1").path == "/v3.1/users/..%2Fdistricts%3Fx%3D1"
+    assert Endpoints("v3.1").user("../districts?x=1").path == "/v3.1/users/..%2Fdistricts%3Fx%3D1"
     with pytest.raises(UsageError, match="empty"):
-        q.user("v3.1", " ")
+        Endpoints("v3.1").user(" ")
 
 
 def test_event_filters_are_checked_against_the_version() -> None:
-    query = q.events("v3.1", ["users", "sections"], school="s1")
+    query = Endpoints("v3.1").events(["users", "sections"], school="s1")
     assert query == q.ListQuery("/v3.1/events", Event, (("school", "s1"), ("record_type", "users"),
                                                          ("record_type", "sections")))  # fmt: skip
-    assert q.events("v2.1", ["students"]).params == (("record_type", "students"),)
+    assert Endpoints("v2.1").events(["students"]).params == (("record_type", "students"),)
     with pytest.raises(UsageError, match=r"'students' has no events in API v3\.1"):
-        q.events("v3.1", ["students"])
+        Endpoints("v3.1").events(["students"])
 
 
 def test_v2_person_reads_the_record_of_each_role_by_its_legacy_id() -> None:
     for role, single in (
-        ("student", q.student), ("teacher", q.teacher), ("staff", q.school_admin),
-        ("district_admin", q.district_admin), ("contact", q.contact),
+        ("student", Endpoints.student), ("teacher", Endpoints.teacher), ("staff", Endpoints.school_admin),
+        ("district_admin", Endpoints.district_admin), ("contact", Endpoints.contact),
     ):  # fmt: skip
-        assert q.v2_person("v2.1", role, "abc") == single("v2.1", "abc")
+        assert Endpoints("v2.1").v2_person(role, "abc") == single(Endpoints("v2.1"), "abc")
     with pytest.raises(UsageError):
-        q.v2_person("v3.1", "teacher", "t1")
+        Endpoints("v3.1").v2_person("teacher", "t1")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import gzip
 from collections.abc import Iterator
 
 import httpx
@@ -9,69 +8,12 @@ import pytest
 from structlog.testing import capture_logs
 
 from rollcall.client import PacingPolicy, RetryPolicy
-from rollcall.client import queries as q
-from rollcall.client.pages import decode_list
-from rollcall.client.retry import Failure
-from rollcall.client.session import BearerAuth, RateTracker, evaluate
-from rollcall.domain.district import Course
-from rollcall.domain.paging import ListEnvelope
+from rollcall.client.queries import Endpoints
+from rollcall.client.session import BearerAuth
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.emulator.ratelimit import Bucket
-from rollcall.errors import CleverApiError, NotFound, RateLimited, ServerError, TransportError
+from rollcall.errors import RateLimited, ServerError, TransportError
 from tests.client.emulated import Emulated, emulate
-
-URL = "/v3.1/courses?limit=2"
-PAGE = b'{"links":[],"data":[{"data":{"id":"c1","district":"d"},"uri":"/v3.1/courses/c1"}]}'
-
-
-def _decode(body: bytes) -> ListEnvelope[Course]:
-    return decode_list(Course, body)
-
-
-def test_a_good_answer_decodes() -> None:
-    result = evaluate(httpx.Response(200, content=PAGE), URL, _decode, None)
-    assert isinstance(result, ListEnvelope)
-    assert result.data[0].data.id == "c1"
-
-
-def test_a_body_shorter_than_its_content_length_is_a_retryable_transport_failure() -> None:
-    response = httpx.Response(200, content=PAGE[:40], headers={"Content-Length": str(len(PAGE))})
-    result = evaluate(response, URL, _decode, None)
-    assert isinstance(result, Failure)
-    assert result.kind == "transport"
-    assert "Content-Length" in str(result.error)
-
-
-def test_a_truncated_body_without_content_length_is_a_retryable_transport_failure() -> None:
-    response = httpx.Response(200, stream=httpx.ByteStream(PAGE[:40]))
-    response.read()
-    result = evaluate(response, URL, _decode, None)
-    assert isinstance(result, Failure)
-    assert isinstance(result.error, TransportError)
-
-
-def test_damage_on_a_non_idempotent_request_is_not_retried() -> None:
-    response = httpx.Response(200, content=PAGE[:40], headers={"Content-Length": str(len(PAGE))})
-    result = evaluate(response, URL, _decode, None, method="POST", idempotent=False)
-    assert isinstance(result, Failure)
-    assert result.kind == "fatal"
-
-
-def test_a_body_of_the_wrong_shape_is_raised_at_once() -> None:
-    with pytest.raises(CleverApiError, match="expected shape"):
-        evaluate(httpx.Response(200, content=b'{"data":[{"data":{"id":3}}]}'), URL, _decode, None)
-
-
-def test_a_compressed_body_is_not_measured_against_its_decoded_length() -> None:
-    packed = gzip.compress(PAGE)
-    response = httpx.Response(200, content=packed, headers={"Content-Encoding": "gzip"})
-    assert isinstance(evaluate(response, URL, _decode, None), ListEnvelope)
-
-
-def test_error_statuses_become_failures() -> None:
-    result = evaluate(httpx.Response(404, json={"message": "nope"}), URL, _decode, None)
-    assert isinstance(result, Failure)
-    assert isinstance(result.error, NotFound)
 
 
 def test_bearer_auth_sets_the_header_and_hides_the_token() -> None:
@@ -81,24 +23,6 @@ def test_bearer_auth_sets_the_header_and_hides_the_token() -> None:
     assert "s3cret" not in repr(auth)
     with pytest.raises(ValueError, match="empty"):
         BearerAuth("")
-
-
-def test_rate_tracker_keeps_the_last_usable_state_and_counts_requests_in_flight() -> None:
-    tracker = RateTracker()
-    now = 1_700_000_000.0
-    headers = httpx.Headers(
-        {"X-RateLimit-Limit": "10", "X-RateLimit-Remaining": "2", "X-RateLimit-Reset": str(int(now) + 9)}
-    )
-    tracker.observe(headers, now)
-    tracker.observe(httpx.Headers({}), now)  # an answer without headers keeps what we knew
-    assert tracker.state is not None
-    policy = RetryPolicy()
-    assert tracker.delay(now, policy) == pytest.approx(9 / 3)
-    tracker.in_flight = 2  # both remaining requests are already on their way
-    assert tracker.delay(now, policy) == pytest.approx(9 + policy.pacing.margin)
-
-
-# ---- retries, rate limits and pacing against the emulator's faults --------------------------------------
 
 
 @pytest.fixture
@@ -113,7 +37,11 @@ def _walk(emulated: Emulated, limit: int = 10, **kwargs: object) -> tuple[list[s
     """Every user id of a paged walk, and each request the transport saw (path, status; -1 for a reset)."""
     transport = emulated.counting()
     with emulated.client(transport=transport, **kwargs) as clever:  # type: ignore[arg-type]
-        ids = [user.id for page in clever.iter_pages(q.users("v3.1"), limit=limit) for user in page.records]
+        ids = [
+            user.id
+            for page in clever.iter_pages(Endpoints("v3.1").users(), limit=limit)
+            for user in page.records
+        ]
     return ids, transport.seen
 
 
@@ -121,7 +49,11 @@ def _walk_over_http(emulated: Emulated, limit: int = 10) -> list[str]:
     """The same walk over a real loopback socket (in-process, a truncated body trips httpx's ASGI transport
     itself, so truncation is only observable on a real connection)."""
     with emulated.emu.serve_in_thread() as base_url, emulated.client(base_url=base_url) as clever:
-        return [user.id for page in clever.iter_pages(q.users("v3.1"), limit=limit) for user in page.records]
+        return [
+            user.id
+            for page in clever.iter_pages(Endpoints("v3.1").users(), limit=limit)
+            for user in page.records
+        ]
 
 
 @pytest.mark.parametrize(
@@ -192,7 +124,7 @@ def test_persistent_server_errors_end_as_server_error_after_the_attempt_budget(
     transport = emulated.counting()
     policy = RetryPolicy(attempts=4, wait_initial=0.01, wait_jitter=0.01)
     with emulated.client(transport=transport, retry=policy) as clever, pytest.raises(ServerError) as info:
-        list(clever.iter_users())
+        list(clever.iter(clever.endpoints.users()))
     assert info.value.status == 503
     assert [status for _, status in transport.seen] == [503] * 4
     assert len(emulated.slept) == 3

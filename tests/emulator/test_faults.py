@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.emulator.faults import (
     FaultPlan,
     FaultPlanHolder,
@@ -232,9 +232,11 @@ def test_rollcalls_client_retries_through_injected_failures_over_a_real_socket()
     token = found.tokens.district_token(fx.DISTRICT)
     with (
         serve_in_thread(app) as base,
-        CleverClient(token, base_url=base, sleep=slept.append, rng=random.Random(0)) as client,
+        CleverClient(
+            token, base_url=base, options=HttpOptions(sleep=slept.append, rng=random.Random(0))
+        ) as client,
     ):
-        users = list(client.iter_users())
+        users = list(client.iter(client.endpoints.users()))
     assert {user.id for user in users} == {user.id for user in fx.people()}
     assert [c.fired for c in holder.report().counters] == [2, 1, 1, 1]
     assert len(slept) >= 5  # one pause per failed attempt

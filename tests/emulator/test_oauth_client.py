@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from rollcall.client import CleverClient
-from rollcall.client.oauth import authorize_url, exchange_code, list_district_tokens
+from rollcall.client import CleverClient, HttpOptions
+from rollcall.client.oauth import CodeGrant, authorize_url, exchange_code, list_district_tokens
 from rollcall.emulator.id_token import decode_id_token
 from rollcall.emulator.state import EmulatorState
 from rollcall.emulator.transport import SyncAsgiTransport
@@ -50,9 +50,15 @@ def test_sso_round_trip_with_rollcalls_client_keeps_every_role(
     found, transport = emulator
     code = sign_in(found, transport, fx.ROBIN, "staff")
     tokens = exchange_code(
-        code, served.REDIRECT_URI, found.tokens.client_id, found.tokens.client_secret,
-        token_url=f"{BASE}/oauth/tokens", transport=transport,
-    )  # fmt: skip
+        CodeGrant(
+            code,
+            served.REDIRECT_URI,
+            found.tokens.client_id,
+            found.tokens.client_secret,
+            token_url=f"{BASE}/oauth/tokens",
+        ),
+        HttpOptions(transport=transport),
+    )
     assert tokens.id_token is not None
     claims = decode_id_token(
         tokens.id_token,
@@ -62,18 +68,26 @@ def test_sso_round_trip_with_rollcalls_client_keeps_every_role(
     )
     assert claims["nonce"] == "n-1"
     assert claims["user_id"] == fx.ROBIN_STAFF_LEGACY
-    with CleverClient(tokens.access_token, base_url=BASE, transport=transport) as client:
+    with CleverClient(tokens.access_token, base_url=BASE, options=HttpOptions(transport=transport)) as client:
         me = client.me()
     assert me.identity.type == "staff"
     assert me.user.id == fx.ROBIN
     assert me.user.role_names() == ("teacher", "staff")  # logging in as staff loses no role
-    with CleverClient(tokens.access_token, api_version="v2.1", base_url=BASE, transport=transport) as v2:
+    with CleverClient(
+        tokens.access_token, api_version="v2.1", base_url=BASE, options=HttpOptions(transport=transport)
+    ) as v2:
         assert v2.me_identity().id == fx.ROBIN_STAFF_LEGACY
     with pytest.raises(BadRequest):  # the code is single-use
         exchange_code(
-            code, served.REDIRECT_URI, found.tokens.client_id, found.tokens.client_secret,
-            token_url=f"{BASE}/oauth/tokens", transport=transport,
-        )  # fmt: skip
+            CodeGrant(
+                code,
+                served.REDIRECT_URI,
+                found.tokens.client_id,
+                found.tokens.client_secret,
+                token_url=f"{BASE}/oauth/tokens",
+            ),
+            HttpOptions(transport=transport),
+        )
 
 
 def test_client_errors_and_district_token_listing(emulator: tuple[EmulatorState, SyncAsgiTransport]) -> None:
@@ -81,13 +95,27 @@ def test_client_errors_and_district_token_listing(emulator: tuple[EmulatorState,
     code = sign_in(found, transport, fx.ADA, "student")
     with pytest.raises(Unauthorized):
         exchange_code(
-            code, served.REDIRECT_URI, found.tokens.client_id, "wrong-secret",
-            token_url=f"{BASE}/oauth/tokens", transport=transport,
-        )  # fmt: skip
+            CodeGrant(
+                code,
+                served.REDIRECT_URI,
+                found.tokens.client_id,
+                "wrong-secret",
+                token_url=f"{BASE}/oauth/tokens",
+            ),
+            HttpOptions(transport=transport),
+        )
     listed = list_district_tokens(
-        found.tokens.client_id, found.tokens.client_secret, base=BASE, transport=transport
+        found.tokens.client_id,
+        found.tokens.client_secret,
+        base=BASE,
+        options=HttpOptions(transport=transport),
     )
     assert [token.district_id for token in listed] == [fx.DISTRICT, fx.OTHER_DISTRICT]
-    with CleverClient(listed[0].access_token, base_url=BASE, transport=transport) as district:
+    with CleverClient(
+        listed[0].access_token, base_url=BASE, options=HttpOptions(transport=transport)
+    ) as district:
         assert district.me_identity().id == fx.DISTRICT
-        assert {user.id for user in district.iter_users(role="teacher")} == {fx.ROBIN, fx.PAT}
+        assert {user.id for user in district.iter(district.endpoints.users(role="teacher"))} == {
+            fx.ROBIN,
+            fx.PAT,
+        }

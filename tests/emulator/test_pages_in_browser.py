@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from rollcall.client import CleverClient
-from rollcall.client.oauth import authorize_url, exchange_code
+from rollcall.client import CleverClient, HttpOptions
+from rollcall.client.oauth import CodeGrant, authorize_url, exchange_code
 from rollcall.domain.record import Name
 from rollcall.domain.user import Roles, Staff, Teacher, User
 from rollcall.emulator import Emulator
@@ -111,10 +111,16 @@ def test_a_person_signs_in_as_staff_and_the_app_gets_the_full_multi_role_user(pa
         query = parse_qs(urlsplit(page.url).query)
         assert query["state"] == ["csrf-7"]
         exchanged = exchange_code(
-            query["code"][0], redirect_uri, tokens.client_id, tokens.client_secret,
-            token_url=f"{base}/oauth/tokens", timeout=5.0,
-        )  # fmt: skip
-        with CleverClient(exchanged.access_token, base_url=base, timeout=5.0) as client:
+            CodeGrant(
+                query["code"][0],
+                redirect_uri,
+                tokens.client_id,
+                tokens.client_secret,
+                token_url=f"{base}/oauth/tokens",
+            ),
+            HttpOptions(timeout=5.0),
+        )
+        with CleverClient(exchanged.access_token, base_url=base, options=HttpOptions(timeout=5.0)) as client:
             me = client.me()
     assert me.identity.type == "staff"
     assert me.user.id == fx.ROBIN

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from starlette.testclient import TestClient
 
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter
 from rollcall.emulator.state import EmulatorState
 from rollcall.emulator.transport import SyncAsgiTransport
@@ -129,12 +129,10 @@ def test_rollcalls_client_waits_for_the_window_reset_on_the_emulator_clock() -> 
         with CleverClient(
             token,
             base_url="http://clever.test",
-            transport=transport,
-            clock=found.clock,
-            sleep=sleep,
+            options=HttpOptions(transport=transport, clock=found.clock, sleep=sleep),
             page_size=2,
         ) as client:
-            ids = [user.id for user in client.iter_users()]
+            ids = [user.id for user in client.iter(client.endpoints.users())]
     finally:
         transport.close()
     assert sorted(ids) == sorted(u.id for u in fx.people())  # 3 pages of 2 with a limit of 2 per minute

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import msgspec
 import pytest
 
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.domain.progress import SilentReporter
 from rollcall.domain.timestamps import FixedClock
 from rollcall.emulator import Emulator
@@ -35,7 +35,7 @@ def district(emu: Emulator) -> str:
 def client(emu: Emulator, token: str | None = None) -> Iterator[CleverClient]:
     with CleverClient(
         token or emu.district_token(district(emu)), base_url=emu.base_url,
-        transport=emu.sync_transport(), page_size=PAGE,
+        options=HttpOptions(transport=emu.sync_transport()), page_size=PAGE,
     ) as opened:  # fmt: skip
         yield opened
 
@@ -190,7 +190,7 @@ def test_a_killed_incremental_sync_picks_up_at_its_last_page(
     full(emu, store)
     emu.apply_roster(change_roster(emu.state.snapshot(district(emu))).snapshot)
     with CleverClient(emu.district_token(district(emu)), base_url=emu.base_url,
-                      transport=emu.sync_transport(), page_size=2) as c:  # fmt: skip
+                      options=HttpOptions(transport=emu.sync_transport()), page_size=2) as c:  # fmt: skip
         plan = plan_district(c, store, mode="incremental", clock=emu.state.clock)
         with pytest.raises(Killed):
             apply_plan(plan, c, store, reporter=KillAfter(2), clock=emu.state.clock)
@@ -238,7 +238,7 @@ def test_the_summary_counts_what_was_written(emu: Emulator, store: Store) -> Non
 def test_v3_0_syncs_alongside_v3_1_with_its_own_checkpoint(emu: Emulator, store: Store) -> None:
     full(emu, store)
     with CleverClient(emu.district_token(district(emu)), api_version="v3.0", base_url=emu.base_url,
-                      transport=emu.sync_transport(), page_size=PAGE) as c:  # fmt: skip
+                      options=HttpOptions(transport=emu.sync_transport()), page_size=PAGE) as c:  # fmt: skip
         summary = sync_district(c, store, mode="incremental", clock=emu.state.clock)
     assert (summary.api_version, summary.kind) == ("v3.0", "full")
     assert store.find_checkpoint(district(emu), "v3.0") is not None
@@ -250,6 +250,8 @@ def test_v3_0_syncs_alongside_v3_1_with_its_own_checkpoint(emu: Emulator, store:
 
 
 def test_v2_1_is_refused_before_any_request(emu: Emulator, store: Store) -> None:
-    v2 = CleverClient("t", api_version="v2.1", base_url=emu.base_url, transport=emu.sync_transport())
+    v2 = CleverClient(
+        "t", api_version="v2.1", base_url=emu.base_url, options=HttpOptions(transport=emu.sync_transport())
+    )
     with v2, pytest.raises(UsageError, match="rollcall stores v3 users"):
         plan_district(v2, store, mode="full")

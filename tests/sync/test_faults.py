@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from rollcall.client import CleverClient, RetryPolicy
+from rollcall.client import CleverClient, HttpOptions, RetryPolicy
 from rollcall.domain.timestamps import FixedClock
 from rollcall.emulator import Emulator
 from rollcall.emulator.faults import FaultPlan, FaultRule
@@ -49,8 +49,8 @@ class Hostile:
     def client(self) -> CleverClient:
         token = self.emu.district_token(self.emu.state.district_ids()[0])
         return CleverClient(
-            token, base_url=self.url, page_size=100, retry=RETRIES, clock=self.clock, sleep=self.sleep,
-            rng=random.Random(3),
+            token, base_url=self.url, page_size=100,
+            options=HttpOptions(retry=RETRIES, clock=self.clock, sleep=self.sleep, rng=random.Random(3)),
         )  # fmt: skip
 
 

@@ -64,7 +64,7 @@ def test_the_typed_client_fixture_walks_the_emulator(pytester: pytest.Pytester) 
 
         @pytest.mark.clever_district(students=8)
         def test_client(clever_client, clever_emulator):
-            users = list(clever_client.iter_users(role="student"))
+            users = list(clever_client.iter(clever_client.endpoints.users(role="student")))
             assert len(users) == 8
             assert all(user.roles.student is not None for user in users)
         """

@@ -22,7 +22,6 @@ from rollcall.cli.console import out
 from rollcall.cli.demo_migrate import migrate_accounts
 from rollcall.cli.demo_run import DemoRun
 from rollcall.cli.roster import roles_table
-from rollcall.client import v2_person
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
 from rollcall.emulator import Emulator
@@ -82,7 +81,7 @@ def show_v2_records(run: DemoRun) -> None:
     run.chapter(f"{run.person_name} in API v2.1: one record per role, each with its own id")
     with run.client("v2.1") as client:
         for role, legacy_id in run.followed.legacy_ids().items():
-            query = v2_person(client.api_version, role, legacy_id)
+            query = client.endpoints.v2_person(role, legacy_id)
             out.print(Panel(_json(client.get(query)), title=escape(f"GET {query.path}")))
 
 
@@ -90,8 +89,8 @@ def show_v3_user(run: DemoRun) -> None:
     """The followed person in API v3.1: one user holding every role, each with its legacy id."""
     run.chapter(f"{run.person_name} in API v3.1: one user, every role, each role's legacy_id")
     with run.client("v3.1") as client:
-        user = client.get_user(run.followed.id)
-        out.print(Panel(_json(user), title=f"GET /v3.1/users/{run.followed.id}"))
+        query = client.endpoints.user(run.followed.id)
+        out.print(Panel(_json(client.get(query)), title=f"GET {query.path}"))
 
 
 def sync_store(run: DemoRun) -> None:

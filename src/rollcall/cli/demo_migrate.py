@@ -86,15 +86,15 @@ def build_legacy_database(v2: CleverClient, url: str, person: User, *, seed: str
         key_of[clever_id] = key
         return key
 
-    for t in v2.iter_teachers():
+    for t in v2.iter(v2.endpoints.teachers()):
         add(t.id, "teacher", t.email, f"{t.name.first} {t.name.last}", _when(rng))
-    for s in v2.iter_school_admins():
+    for s in v2.iter(v2.endpoints.school_admins()):
         add(s.id, "staff", s.email, f"{s.name.first} {s.name.last}", _when(rng))
-    for d in v2.iter_district_admins():
+    for d in v2.iter(v2.endpoints.district_admins()):
         add(d.id, "district_admin", d.email, f"{d.name.first} {d.name.last}", _when(rng))
-    for student in v2.iter_students():
+    for student in v2.iter(v2.endpoints.students()):
         add(student.id, "student", student.email, f"{student.name.first} {student.name.last}", None)
-    for contact in v2.iter_contacts():
+    for contact in v2.iter(v2.endpoints.contacts()):
         add(contact.id, "contact", contact.email, contact.name, None)
     orphan = add(ORPHAN_ID, "teacher", "gone@example.org", "Former Teacher", "2025-06-01 08:00:00")
     own = set(person.legacy_ids().values())
@@ -104,7 +104,7 @@ def build_legacy_database(v2: CleverClient, url: str, person: User, *, seed: str
             break
     classes: list[dict[str, object]] = []
     members: list[dict[str, object]] = []
-    for section in v2.iter_sections():
+    for section in v2.iter(v2.endpoints.sections()):
         teacher = key_of.get(section.teacher or "")
         class_id = len(classes) + 1
         classes.append({"id": class_id, "clever_section_id": section.id, "name": section.name,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rollcall.cli.console import out
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
 from rollcall.emulator import Emulator
@@ -73,5 +73,5 @@ class DemoRun:
             emulator.district_token(self.district_id),
             api_version=version,
             base_url=emulator.base_url,
-            transport=emulator.sync_transport(),
+            options=HttpOptions(transport=emulator.sync_transport()),
         )

@@ -15,9 +15,8 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 
 from rollcall.cli.console import err, out
 from rollcall.cli.logs import configure_logging
-from rollcall.client import CleverClient, list_district_tokens
+from rollcall.client import DEFAULT_BASE_URL, CleverClient, list_district_tokens
 from rollcall.client.oauth import CLEVER_OAUTH_BASE
-from rollcall.client.session import DEFAULT_BASE_URL
 from rollcall.domain.paging import MAX_LIMIT
 from rollcall.domain.version import parse_api_version
 from rollcall.errors import Interrupted, RollcallError, SyncError, UsageError

@@ -1,9 +1,11 @@
-"""The typed Clever API client (the only room that sends HTTP): sync and async clients, paging by links,
-retries and rate-limit pacing, events, OAuth helpers."""
+"""The typed Clever API client (the only room that sends HTTP): one endpoint table bound to a version
+(`Endpoints`), sync and async clients that send its queries through three generic verbs, paging by links,
+one retry/pacing step both sessions drive, events, OAuth helpers."""
 
 from rollcall.client.async_client import AsyncCleverClient, DistrictPull
-from rollcall.client.identity import Me, MeIdentity
+from rollcall.client.me import Me, MeIdentity
 from rollcall.client.oauth import (
+    CodeGrant,
     DistrictToken,
     TokenResponse,
     authorize_url,
@@ -11,19 +13,25 @@ from rollcall.client.oauth import (
     exchange_code_async,
     list_district_tokens,
 )
-from rollcall.client.pages import Page, PageInfo
-from rollcall.client.queries import ListQuery, SingleQuery, v2_person
+from rollcall.client.options import DEFAULT_BASE_URL, AsyncOptions, HttpOptions, SyncOptions
+from rollcall.client.page_walk import Page, PageInfo
+from rollcall.client.queries import Endpoints, ListQuery, SingleQuery
 from rollcall.client.ratelimit import Bucket, PacingPolicy, RateLimitState, pacing_delay, parse_rate_limit
 from rollcall.client.retry import NO_RETRIES, RetryPolicy
 from rollcall.client.sync_client import CleverClient
 
 __all__ = [
+    "DEFAULT_BASE_URL",
     "NO_RETRIES",
     "AsyncCleverClient",
+    "AsyncOptions",
     "Bucket",
     "CleverClient",
+    "CodeGrant",
     "DistrictPull",
     "DistrictToken",
+    "Endpoints",
+    "HttpOptions",
     "ListQuery",
     "Me",
     "MeIdentity",
@@ -33,6 +41,7 @@ __all__ = [
     "RateLimitState",
     "RetryPolicy",
     "SingleQuery",
+    "SyncOptions",
     "TokenResponse",
     "authorize_url",
     "exchange_code",
@@ -40,5 +49,4 @@ __all__ = [
     "list_district_tokens",
     "pacing_delay",
     "parse_rate_limit",
-    "v2_person",
 ]

@@ -6,25 +6,17 @@ Tokens are secrets: the reprs here never show them, and errors carry only method
 
 from __future__ import annotations
 
-import random
+from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 import msgspec
 
-from rollcall.client.pages import same_origin_path
-from rollcall.client.retry import RetryPolicy
-from rollcall.client.session import (
-    DEFAULT_TIMEOUT,
-    USER_AGENT,
-    AsyncSession,
-    AsyncSleep,
-    Sleep,
-    SyncSession,
-)
+from rollcall.client.options import AsyncOptions, HttpOptions, SyncOptions
+from rollcall.client.page_walk import same_origin_path
+from rollcall.client.session import AsyncSession, SyncSession
 from rollcall.domain.paging import Link
-from rollcall.domain.timestamps import Clock
 from rollcall.errors import CleverApiError, UsageError
 
 CLEVER_OAUTH_BASE: Final = "https://clever.com"
@@ -105,80 +97,49 @@ def authorize_url(
     return f"{base.rstrip('/')}/oauth/authorize?{urlencode(query)}"
 
 
-def _exchange_body(code: str, redirect_uri: str) -> bytes:
-    if not code:
-        raise UsageError("exchange_code needs the `code` from the callback")
-    body = {"code": code, "grant_type": "authorization_code", "redirect_uri": redirect_uri}
-    return msgspec.json.encode(body)
+@dataclass(frozen=True, slots=True)
+class CodeGrant:
+    """What the code exchange sends: the callback's `code`, the `redirect_uri` it was issued for, and the
+    app's OAuth client. `token_url` is Clever's unless pointed at the emulator. The secret stays out of the
+    repr."""
+
+    code: str
+    redirect_uri: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    token_url: str = CLEVER_OAUTH_BASE + TOKEN_PATH
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            raise UsageError("exchange_code needs the `code` from the callback")
+
+    def body(self) -> bytes:
+        grant = {"code": self.code, "grant_type": "authorization_code", "redirect_uri": self.redirect_uri}
+        return msgspec.json.encode(grant)
+
+    def auth(self) -> httpx.Auth:
+        return httpx.BasicAuth(self.client_id, self.client_secret)
 
 
-def _headers() -> dict[str, str]:
-    return {"Accept": "application/json", "Content-Type": "application/json", "User-Agent": USER_AGENT}
-
-
-def exchange_code(
-    code: str,
-    redirect_uri: str,
-    client_id: str,
-    client_secret: str,
-    token_url: str = CLEVER_OAUTH_BASE + TOKEN_PATH,
-    *,
-    transport: httpx.BaseTransport | None = None,
-    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-    retry: RetryPolicy | None = None,
-    clock: Clock | None = None,
-    sleep: Sleep | None = None,
-    rng: random.Random | None = None,
-) -> TokenResponse:
+def exchange_code(grant: CodeGrant, options: SyncOptions | None = None) -> TokenResponse:
     """Trade an authorization code for an SSO token (`POST /oauth/tokens`, Basic auth, JSON body).
 
     A code is single-use, so the request is retried only when it never reached Clever (connection
     refused) or was refused with 429; 400 (`invalid_grant`: expired or reused code) raises `BadRequest`,
     bad client credentials raise `Unauthorized`.
     """
-    body = _exchange_body(code, redirect_uri)
-    http = httpx.Client(
-        auth=httpx.BasicAuth(client_id, client_secret),
-        transport=transport,
-        timeout=timeout,
-        headers=_headers(),
-    )
-    session = SyncSession(http, policy=retry or RetryPolicy(), clock=clock, sleep=sleep, rng=rng)
+    session = SyncSession(grant.auth(), options or HttpOptions())
     try:
-        return session.request(
-            token_url, _token_decoder.decode, method="POST", content=body, idempotent=False
-        )
+        return session.request(grant.token_url, _token_decoder.decode, body=grant.body())
     finally:
         session.close()
 
 
-async def exchange_code_async(
-    code: str,
-    redirect_uri: str,
-    client_id: str,
-    client_secret: str,
-    token_url: str = CLEVER_OAUTH_BASE + TOKEN_PATH,
-    *,
-    transport: httpx.AsyncBaseTransport | None = None,
-    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-    retry: RetryPolicy | None = None,
-    clock: Clock | None = None,
-    sleep: AsyncSleep | None = None,
-    rng: random.Random | None = None,
-) -> TokenResponse:
+async def exchange_code_async(grant: CodeGrant, options: AsyncOptions | None = None) -> TokenResponse:
     """`exchange_code` for asyncio web apps."""
-    body = _exchange_body(code, redirect_uri)
-    http = httpx.AsyncClient(
-        auth=httpx.BasicAuth(client_id, client_secret),
-        transport=transport,
-        timeout=timeout,
-        headers=_headers(),
-    )
-    session = AsyncSession(http, policy=retry or RetryPolicy(), clock=clock, sleep=sleep, rng=rng)
+    session = AsyncSession(grant.auth(), options or HttpOptions())
     try:
-        return await session.request(
-            token_url, _token_decoder.decode, method="POST", content=body, idempotent=False
-        )
+        return await session.request(grant.token_url, _token_decoder.decode, body=grant.body())
     finally:
         await session.aclose()
 
@@ -189,12 +150,7 @@ def list_district_tokens(
     base: str = CLEVER_OAUTH_BASE,
     *,
     district_id: str | None = None,
-    transport: httpx.BaseTransport | None = None,
-    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-    retry: RetryPolicy | None = None,
-    clock: Clock | None = None,
-    sleep: Sleep | None = None,
-    rng: random.Random | None = None,
+    options: SyncOptions | None = None,
 ) -> list[DistrictToken]:
     """Every district-app token of the app (`GET /oauth/tokens?owner_type=district`), following `next`
     links; `district_id` narrows it to one district."""
@@ -203,14 +159,8 @@ def list_district_tokens(
         raise UsageError(f"base must be an absolute URL like https://clever.com, got {base!r}")
     query = [("owner_type", "district")] + ([("district", district_id)] if district_id else [])
     url: str | None = f"{TOKEN_PATH}?{urlencode(query)}"
-    http = httpx.Client(
-        base_url=base.rstrip("/"),
-        auth=httpx.BasicAuth(client_id, client_secret),
-        transport=transport,
-        timeout=timeout,
-        headers=_headers(),
-    )
-    session = SyncSession(http, policy=retry or RetryPolicy(), clock=clock, sleep=sleep, rng=rng)
+    auth = httpx.BasicAuth(client_id, client_secret)
+    session = SyncSession(auth, options or HttpOptions(), base.rstrip("/"))
     found: list[DistrictToken] = []
     try:
         while url is not None:

@@ -1,22 +1,62 @@
-"""The checks both clients run on their options and inputs before any request: API version, page size,
-resume checkpoints, version-only features."""
+"""How a client talks (`HttpOptions`, one frozen value for what every session takes), and the checks both
+clients run on their options and inputs before any request: API version, page size, resume checkpoints,
+version-only features."""
 
 from __future__ import annotations
 
-from typing import Final, TypeVar
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Final, Generic, TypeAlias, TypeVar
 
+import httpx
 import msgspec
 
-from rollcall.client.identity import MeResponse
-from rollcall.client.pages import first_page_url, same_origin_path
+from rollcall.client.me import MeResponse
+from rollcall.client.page_walk import first_page_url, same_origin_path
 from rollcall.client.queries import ListQuery
+from rollcall.client.retry import RetryPolicy
 from rollcall.domain.paging import MAX_LIMIT
+from rollcall.domain.timestamps import Clock
 from rollcall.domain.version import ApiVersion, parse_api_version
 from rollcall.errors import UsageError
 
 T = TypeVar("T")
+TransportT = TypeVar("TransportT", covariant=True)
+SleepT = TypeVar("SleepT", covariant=True)
+
+Sleep = Callable[[float], None]
+AsyncSleep = Callable[[float], Awaitable[None]]
+
+DEFAULT_BASE_URL: Final = "https://api.clever.com"
+DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
+USER_AGENT: Final = "rollcall-client/0.1 (+https://github.com/rollcall)"
 
 _me_decoder: Final = msgspec.json.Decoder(MeResponse)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpOptions(Generic[TransportT, SleepT]):
+    """How a session talks, one value for both clients and the OAuth helpers: the transport seam (the
+    emulator plugs in here), the timeouts, the retry budget, and the clock, sleep and randomness its retry
+    decisions use (tests inject them). `HttpOptions()` fits either side; a blocking transport or sleep makes
+    it a `SyncOptions`, an asyncio one an `AsyncOptions`, and mypy keeps the two apart."""
+
+    transport: TransportT | None = None
+    timeout: httpx.Timeout | float = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    clock: Clock | None = None
+    sleep: SleepT | None = None
+    rng: random.Random | None = None
+    concurrency: int = 4  # requests in flight at once (the asyncio side; a blocking session sends one)
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise UsageError(f"concurrency must be at least 1, got {self.concurrency}")
+
+
+SyncOptions: TypeAlias = HttpOptions[httpx.BaseTransport, Sleep]
+AsyncOptions: TypeAlias = HttpOptions[httpx.AsyncBaseTransport, AsyncSleep]
 
 
 def resolve_version(text: str) -> ApiVersion:

@@ -1,6 +1,8 @@
-"""Every Clever endpoint the client reads, as a value: the versioned path, its filters and the record type it
-decodes into (clever-api.md §2.1, §3.1, §5.1). Asking for a path the client's version lacks, or for a filter
-value Clever rejects, raises `UsageError` here — before any request is sent."""
+"""The one endpoint table: every Clever endpoint the client reads, as a value: the versioned path, its filters
+and the record type it decodes into (clever-api.md §2.1, §3.1, §5.1). `Endpoints(version)` binds the table to
+one API version once; asking for a path that version lacks, or for a filter value Clever rejects, raises
+`UsageError` here — before any request is sent. Both clients send these values through the same three
+generic verbs (`iter`, `iter_pages`, `get`), so no endpoint is written twice."""
 
 from __future__ import annotations
 
@@ -76,362 +78,290 @@ def _primary(primary: bool) -> tuple[tuple[str, str], ...]:
     return (("primary", "true"),) if primary else ()
 
 
-def _list(
-    version: ApiVersion,
-    allowed: tuple[ApiVersion, ...],
-    path: str,
-    kind: type[T],
-    params: tuple[tuple[str, str], ...] = (),
-) -> ListQuery[T]:
-    _need(version, allowed, path)
-    return ListQuery(f"/{version}{path}", kind, params)
+class Endpoints:
+    """Every endpoint of the Data API, bound to one version: each method returns the query value (path,
+    filters, record type) and refuses, before any request, a path or filter the version lacks. The clients
+    hold one as `client.endpoints`; `client.iter(...)`, `client.get(...)` and `client.iter_pages(...)` send
+    what it builds."""
 
+    __slots__ = ("version",)
 
-def _one(version: ApiVersion, allowed: tuple[ApiVersion, ...], path: str, kind: type[T]) -> SingleQuery[T]:
-    _need(version, allowed, path)
-    return SingleQuery(f"/{version}{path}", kind)
+    def __init__(self, version: ApiVersion) -> None:
+        self.version: ApiVersion = version
 
+    def __repr__(self) -> str:
+        return f"Endpoints({self.version!r})"
 
-# ---- v3.0 / v3.1 users -------------------------------------------------------------------------------
+    def _list(
+        self,
+        allowed: tuple[ApiVersion, ...],
+        path: str,
+        kind: type[T],
+        params: tuple[tuple[str, str], ...] = (),
+    ) -> ListQuery[T]:
+        _need(self.version, allowed, path)
+        return ListQuery(f"/{self.version}{path}", kind, params)
 
+    def _one(self, allowed: tuple[ApiVersion, ...], path: str, kind: type[T]) -> SingleQuery[T]:
+        _need(self.version, allowed, path)
+        return SingleQuery(f"/{self.version}{path}", kind)
 
-def users(version: ApiVersion, role: str | None = None) -> ListQuery[User]:
-    return _list(version, V3, "/users", User, _role(role, USER_ROLES, "/users"))
+    # ---- v3.0 / v3.1 users ---------------------------------------------------------------------------
 
+    def users(self, role: str | None = None) -> ListQuery[User]:
+        return self._list(V3, "/users", User, _role(role, USER_ROLES, "/users"))
 
-def user(version: ApiVersion, user_id: str) -> SingleQuery[User]:
-    return _one(version, V3, f"/users/{_segment(user_id)}", User)
+    def user(self, user_id: str) -> SingleQuery[User]:
+        return self._one(V3, f"/users/{_segment(user_id)}", User)
 
+    def user_district(self, user_id: str) -> SingleQuery[District]:
+        return self._one(V3, f"/users/{_segment(user_id)}/district", District)
 
-def user_district(version: ApiVersion, user_id: str) -> SingleQuery[District]:
-    return _one(version, V3, f"/users/{_segment(user_id)}/district", District)
+    def user_schools(self, user_id: str, primary: bool = False) -> ListQuery[School]:
+        return self._list(V3, f"/users/{_segment(user_id)}/schools", School, _primary(primary))
 
+    def user_sections(self, user_id: str) -> ListQuery[Section]:
+        return self._list(V3, f"/users/{_segment(user_id)}/sections", Section)
 
-def user_schools(version: ApiVersion, user_id: str, primary: bool = False) -> ListQuery[School]:
-    return _list(version, V3, f"/users/{_segment(user_id)}/schools", School, _primary(primary))
+    def user_resources(self, user_id: str) -> ListQuery[Resource]:
+        return self._list(V3, f"/users/{_segment(user_id)}/resources", Resource)
 
+    def my_contacts(self, user_id: str) -> ListQuery[User]:
+        return self._list(V3, f"/users/{_segment(user_id)}/mycontacts", User)
 
-def user_sections(version: ApiVersion, user_id: str) -> ListQuery[Section]:
-    return _list(version, V3, f"/users/{_segment(user_id)}/sections", Section)
+    def my_students(self, user_id: str) -> ListQuery[User]:
+        return self._list(V3, f"/users/{_segment(user_id)}/mystudents", User)
 
+    def my_teachers(self, user_id: str) -> ListQuery[User]:
+        return self._list(V3, f"/users/{_segment(user_id)}/myteachers", User)
 
-def user_resources(version: ApiVersion, user_id: str) -> ListQuery[Resource]:
-    return _list(version, V3, f"/users/{_segment(user_id)}/resources", Resource)
+    # ---- districts, schools, sections, terms, courses (every version unless marked) ------------------
 
+    def districts(self) -> ListQuery[District]:
+        return self._list(ALL, "/districts", District)
 
-def my_contacts(version: ApiVersion, user_id: str) -> ListQuery[User]:
-    return _list(version, V3, f"/users/{_segment(user_id)}/mycontacts", User)
+    def district(self, district_id: str) -> SingleQuery[District]:
+        return self._one(ALL, f"/districts/{_segment(district_id)}", District)
 
+    def schools(self) -> ListQuery[School]:
+        return self._list(ALL, "/schools", School)
 
-def my_students(version: ApiVersion, user_id: str) -> ListQuery[User]:
-    return _list(version, V3, f"/users/{_segment(user_id)}/mystudents", User)
+    def school(self, school_id: str) -> SingleQuery[School]:
+        return self._one(ALL, f"/schools/{_segment(school_id)}", School)
 
+    def school_district(self, school_id: str) -> SingleQuery[District]:
+        return self._one(ALL, f"/schools/{_segment(school_id)}/district", District)
 
-def my_teachers(version: ApiVersion, user_id: str) -> ListQuery[User]:
-    return _list(version, V3, f"/users/{_segment(user_id)}/myteachers", User)
+    def school_users(self, school_id: str, role: str | None = None, primary: bool = False) -> ListQuery[User]:
+        params = _role(role, SCHOOL_USER_ROLES, "/schools/{id}/users") + _primary(primary)
+        return self._list(V3, f"/schools/{_segment(school_id)}/users", User, params)
 
+    def school_sections(self, school_id: str) -> ListQuery[Section]:
+        return self._list(ALL, f"/schools/{_segment(school_id)}/sections", Section)
 
-# ---- districts, schools, sections, terms, courses (every version unless marked) ------------------------
+    def school_terms(self, school_id: str) -> ListQuery[Term]:
+        return self._list(V3, f"/schools/{_segment(school_id)}/terms", Term)
 
+    def school_courses(self, school_id: str) -> ListQuery[Course]:
+        return self._list(V3, f"/schools/{_segment(school_id)}/courses", Course)
 
-def districts(version: ApiVersion) -> ListQuery[District]:
-    return _list(version, ALL, "/districts", District)
+    def sections(self) -> ListQuery[Section]:
+        return self._list(ALL, "/sections", Section)
 
+    def section(self, section_id: str) -> SingleQuery[Section]:
+        return self._one(ALL, f"/sections/{_segment(section_id)}", Section)
 
-def district(version: ApiVersion, district_id: str) -> SingleQuery[District]:
-    return _one(version, ALL, f"/districts/{_segment(district_id)}", District)
+    def section_users(self, section_id: str, role: str | None = None) -> ListQuery[User]:
+        params = _role(role, SECTION_USER_ROLES, "/sections/{id}/users")
+        return self._list(V3, f"/sections/{_segment(section_id)}/users", User, params)
 
+    def section_course(self, section_id: str) -> SingleQuery[Course]:
+        return self._one(ALL, f"/sections/{_segment(section_id)}/course", Course)
 
-def schools(version: ApiVersion) -> ListQuery[School]:
-    return _list(version, ALL, "/schools", School)
+    def section_district(self, section_id: str) -> SingleQuery[District]:
+        return self._one(ALL, f"/sections/{_segment(section_id)}/district", District)
 
+    def section_school(self, section_id: str) -> SingleQuery[School]:
+        return self._one(ALL, f"/sections/{_segment(section_id)}/school", School)
 
-def school(version: ApiVersion, school_id: str) -> SingleQuery[School]:
-    return _one(version, ALL, f"/schools/{_segment(school_id)}", School)
+    def section_term(self, section_id: str) -> SingleQuery[Term]:
+        return self._one(ALL, f"/sections/{_segment(section_id)}/term", Term)
 
+    def section_resources(self, section_id: str) -> ListQuery[Resource]:
+        return self._list(V3, f"/sections/{_segment(section_id)}/resources", Resource)
 
-def school_district(version: ApiVersion, school_id: str) -> SingleQuery[District]:
-    return _one(version, ALL, f"/schools/{_segment(school_id)}/district", District)
+    def terms(self) -> ListQuery[Term]:
+        return self._list(ALL, "/terms", Term)
 
+    def term(self, term_id: str) -> SingleQuery[Term]:
+        return self._one(ALL, f"/terms/{_segment(term_id)}", Term)
 
-def school_users(
-    version: ApiVersion, school_id: str, role: str | None = None, primary: bool = False
-) -> ListQuery[User]:
-    params = _role(role, SCHOOL_USER_ROLES, "/schools/{id}/users") + _primary(primary)
-    return _list(version, V3, f"/schools/{_segment(school_id)}/users", User, params)
+    def term_district(self, term_id: str) -> SingleQuery[District]:
+        return self._one(ALL, f"/terms/{_segment(term_id)}/district", District)
 
+    def term_schools(self, term_id: str) -> ListQuery[School]:
+        return self._list(V3, f"/terms/{_segment(term_id)}/schools", School)
 
-def school_sections(version: ApiVersion, school_id: str) -> ListQuery[Section]:
-    return _list(version, ALL, f"/schools/{_segment(school_id)}/sections", Section)
+    def term_sections(self, term_id: str) -> ListQuery[Section]:
+        return self._list(ALL, f"/terms/{_segment(term_id)}/sections", Section)
 
+    def courses(self) -> ListQuery[Course]:
+        return self._list(ALL, "/courses", Course)
 
-def school_terms(version: ApiVersion, school_id: str) -> ListQuery[Term]:
-    return _list(version, V3, f"/schools/{_segment(school_id)}/terms", Term)
+    def course(self, course_id: str) -> SingleQuery[Course]:
+        return self._one(ALL, f"/courses/{_segment(course_id)}", Course)
 
+    def course_district(self, course_id: str) -> SingleQuery[District]:
+        return self._one(ALL, f"/courses/{_segment(course_id)}/district", District)
 
-def school_courses(version: ApiVersion, school_id: str) -> ListQuery[Course]:
-    return _list(version, V3, f"/schools/{_segment(school_id)}/courses", Course)
+    def course_schools(self, course_id: str) -> ListQuery[School]:
+        return self._list(V3, f"/courses/{_segment(course_id)}/schools", School)
 
+    def course_sections(self, course_id: str) -> ListQuery[Section]:
+        return self._list(ALL, f"/courses/{_segment(course_id)}/sections", Section)
 
-def sections(version: ApiVersion) -> ListQuery[Section]:
-    return _list(version, ALL, "/sections", Section)
+    def course_resources(self, course_id: str) -> ListQuery[Resource]:
+        return self._list(V3, f"/courses/{_segment(course_id)}/resources", Resource)
 
+    # ---- v3 resources --------------------------------------------------------------------------------
 
-def section(version: ApiVersion, section_id: str) -> SingleQuery[Section]:
-    return _one(version, ALL, f"/sections/{_segment(section_id)}", Section)
+    def resources(self) -> ListQuery[Resource]:
+        return self._list(V3, "/resources", Resource)
 
+    def resource(self, resource_id: str) -> SingleQuery[Resource]:
+        return self._one(V3, f"/resources/{_segment(resource_id)}", Resource)
 
-def section_users(version: ApiVersion, section_id: str, role: str | None = None) -> ListQuery[User]:
-    params = _role(role, SECTION_USER_ROLES, "/sections/{id}/users")
-    return _list(version, V3, f"/sections/{_segment(section_id)}/users", User, params)
+    def resource_courses(self, resource_id: str) -> ListQuery[Course]:
+        return self._list(V3, f"/resources/{_segment(resource_id)}/courses", Course)
 
+    def resource_sections(self, resource_id: str) -> ListQuery[Section]:
+        return self._list(V3, f"/resources/{_segment(resource_id)}/sections", Section)
 
-def section_course(version: ApiVersion, section_id: str) -> SingleQuery[Course]:
-    return _one(version, ALL, f"/sections/{_segment(section_id)}/course", Course)
+    def resource_users(self, resource_id: str, role: str | None = None) -> ListQuery[User]:
+        params = _role(role, SECTION_USER_ROLES, "/resources/{id}/users")
+        return self._list(V3, f"/resources/{_segment(resource_id)}/users", User, params)
 
+    # ---- v2.1 people ---------------------------------------------------------------------------------
 
-def section_district(version: ApiVersion, section_id: str) -> SingleQuery[District]:
-    return _one(version, ALL, f"/sections/{_segment(section_id)}/district", District)
+    def students(self) -> ListQuery[V2Student]:
+        return self._list(V2, "/students", V2Student)
 
+    def student(self, student_id: str) -> SingleQuery[V2Student]:
+        return self._one(V2, f"/students/{_segment(student_id)}", V2Student)
 
-def section_school(version: ApiVersion, section_id: str) -> SingleQuery[School]:
-    return _one(version, ALL, f"/sections/{_segment(section_id)}/school", School)
+    def student_contacts(self, student_id: str) -> ListQuery[V2Contact]:
+        return self._list(V2, f"/students/{_segment(student_id)}/contacts", V2Contact)
 
+    def student_district(self, student_id: str) -> SingleQuery[District]:
+        return self._one(V2, f"/students/{_segment(student_id)}/district", District)
 
-def section_term(version: ApiVersion, section_id: str) -> SingleQuery[Term]:
-    return _one(version, ALL, f"/sections/{_segment(section_id)}/term", Term)
+    def student_school(self, student_id: str) -> SingleQuery[School]:
+        return self._one(V2, f"/students/{_segment(student_id)}/school", School)
 
+    def student_schools(self, student_id: str) -> ListQuery[School]:
+        return self._list(V2, f"/students/{_segment(student_id)}/schools", School)
 
-def section_resources(version: ApiVersion, section_id: str) -> ListQuery[Resource]:
-    return _list(version, V3, f"/sections/{_segment(section_id)}/resources", Resource)
+    def student_sections(self, student_id: str) -> ListQuery[Section]:
+        return self._list(V2, f"/students/{_segment(student_id)}/sections", Section)
 
+    def student_teachers(self, student_id: str) -> ListQuery[V2Teacher]:
+        return self._list(V2, f"/students/{_segment(student_id)}/teachers", V2Teacher)
 
-def terms(version: ApiVersion) -> ListQuery[Term]:
-    return _list(version, ALL, "/terms", Term)
+    def teachers(self) -> ListQuery[V2Teacher]:
+        return self._list(V2, "/teachers", V2Teacher)
 
+    def teacher(self, teacher_id: str) -> SingleQuery[V2Teacher]:
+        return self._one(V2, f"/teachers/{_segment(teacher_id)}", V2Teacher)
 
-def term(version: ApiVersion, term_id: str) -> SingleQuery[Term]:
-    return _one(version, ALL, f"/terms/{_segment(term_id)}", Term)
+    def teacher_district(self, teacher_id: str) -> SingleQuery[District]:
+        return self._one(V2, f"/teachers/{_segment(teacher_id)}/district", District)
 
+    def teacher_school(self, teacher_id: str) -> SingleQuery[School]:
+        return self._one(V2, f"/teachers/{_segment(teacher_id)}/school", School)
 
-def term_district(version: ApiVersion, term_id: str) -> SingleQuery[District]:
-    return _one(version, ALL, f"/terms/{_segment(term_id)}/district", District)
+    def teacher_schools(self, teacher_id: str) -> ListQuery[School]:
+        return self._list(V2, f"/teachers/{_segment(teacher_id)}/schools", School)
 
+    def teacher_sections(self, teacher_id: str) -> ListQuery[Section]:
+        return self._list(V2, f"/teachers/{_segment(teacher_id)}/sections", Section)
 
-def term_schools(version: ApiVersion, term_id: str) -> ListQuery[School]:
-    return _list(version, V3, f"/terms/{_segment(term_id)}/schools", School)
+    def teacher_students(self, teacher_id: str) -> ListQuery[V2Student]:
+        return self._list(V2, f"/teachers/{_segment(teacher_id)}/students", V2Student)
 
+    def school_admins(self) -> ListQuery[V2SchoolAdmin]:
+        return self._list(V2, "/school_admins", V2SchoolAdmin)
 
-def term_sections(version: ApiVersion, term_id: str) -> ListQuery[Section]:
-    return _list(version, ALL, f"/terms/{_segment(term_id)}/sections", Section)
+    def school_admin(self, admin_id: str) -> SingleQuery[V2SchoolAdmin]:
+        return self._one(V2, f"/school_admins/{_segment(admin_id)}", V2SchoolAdmin)
 
+    def school_admin_district(self, admin_id: str) -> SingleQuery[District]:
+        return self._one(V2, f"/school_admins/{_segment(admin_id)}/district", District)
 
-def courses(version: ApiVersion) -> ListQuery[Course]:
-    return _list(version, ALL, "/courses", Course)
+    def school_admin_schools(self, admin_id: str) -> ListQuery[School]:
+        return self._list(V2, f"/school_admins/{_segment(admin_id)}/schools", School)
 
+    def district_admins(self) -> ListQuery[V2DistrictAdmin]:
+        return self._list(V2, "/district_admins", V2DistrictAdmin)
 
-def course(version: ApiVersion, course_id: str) -> SingleQuery[Course]:
-    return _one(version, ALL, f"/courses/{_segment(course_id)}", Course)
+    def district_admin(self, admin_id: str) -> SingleQuery[V2DistrictAdmin]:
+        return self._one(V2, f"/district_admins/{_segment(admin_id)}", V2DistrictAdmin)
 
+    def district_admin_district(self, admin_id: str) -> SingleQuery[District]:
+        return self._one(V2, f"/district_admins/{_segment(admin_id)}/district", District)
 
-def course_district(version: ApiVersion, course_id: str) -> SingleQuery[District]:
-    return _one(version, ALL, f"/courses/{_segment(course_id)}/district", District)
+    def contacts(self) -> ListQuery[V2Contact]:
+        return self._list(V2, "/contacts", V2Contact)
 
+    def contact(self, contact_id: str) -> SingleQuery[V2Contact]:
+        return self._one(V2, f"/contacts/{_segment(contact_id)}", V2Contact)
 
-def course_schools(version: ApiVersion, course_id: str) -> ListQuery[School]:
-    return _list(version, V3, f"/courses/{_segment(course_id)}/schools", School)
+    def contact_district(self, contact_id: str) -> SingleQuery[District]:
+        return self._one(V2, f"/contacts/{_segment(contact_id)}/district", District)
 
+    def contact_students(self, contact_id: str) -> ListQuery[V2Student]:
+        return self._list(V2, f"/contacts/{_segment(contact_id)}/students", V2Student)
 
-def course_sections(version: ApiVersion, course_id: str) -> ListQuery[Section]:
-    return _list(version, ALL, f"/courses/{_segment(course_id)}/sections", Section)
+    def school_students(self, school_id: str) -> ListQuery[V2Student]:
+        return self._list(V2, f"/schools/{_segment(school_id)}/students", V2Student)
 
+    def school_teachers(self, school_id: str) -> ListQuery[V2Teacher]:
+        return self._list(V2, f"/schools/{_segment(school_id)}/teachers", V2Teacher)
 
-def course_resources(version: ApiVersion, course_id: str) -> ListQuery[Resource]:
-    return _list(version, V3, f"/courses/{_segment(course_id)}/resources", Resource)
+    def section_students(self, section_id: str) -> ListQuery[V2Student]:
+        return self._list(V2, f"/sections/{_segment(section_id)}/students", V2Student)
 
+    def section_teacher(self, section_id: str) -> SingleQuery[V2Teacher]:
+        return self._one(V2, f"/sections/{_segment(section_id)}/teacher", V2Teacher)
 
-# ---- v3 resources -------------------------------------------------------------------------------------
+    def section_teachers(self, section_id: str) -> ListQuery[V2Teacher]:
+        return self._list(V2, f"/sections/{_segment(section_id)}/teachers", V2Teacher)
 
+    # ---- events --------------------------------------------------------------------------------------
 
-def resources(version: ApiVersion) -> ListQuery[Resource]:
-    return _list(version, V3, "/resources", Resource)
+    def events(self, record_types: Iterable[str] = (), school: str | None = None) -> ListQuery[Event]:
+        """`/events`, filtered by record types (`users`, … in v3; `students`, … in v2.1) and by school."""
+        known = EVENT_RECORD_TYPES[self.version]
+        params: list[tuple[str, str]] = []
+        if school is not None:
+            if not school.strip():
+                raise UsageError("a school id cannot be empty")
+            params.append(("school", school))
+        for record_type in record_types:
+            if record_type not in known:
+                expected = ", ".join(known)
+                raise UsageError(
+                    f"record type {record_type!r} has no events in API {self.version}; "
+                    f"expected one of {expected}"
+                )
+            params.append(("record_type", record_type))
+        return ListQuery(f"/{self.version}/events", Event, tuple(params))
 
+    def event(self, event_id: str) -> SingleQuery[Event]:
+        return self._one(ALL, f"/events/{_segment(event_id)}", Event)
 
-def resource(version: ApiVersion, resource_id: str) -> SingleQuery[Resource]:
-    return _one(version, V3, f"/resources/{_segment(resource_id)}", Resource)
+    # ---- compositions of the endpoints above (not endpoints themselves) ------------------------------
 
-
-def resource_courses(version: ApiVersion, resource_id: str) -> ListQuery[Course]:
-    return _list(version, V3, f"/resources/{_segment(resource_id)}/courses", Course)
-
-
-def resource_sections(version: ApiVersion, resource_id: str) -> ListQuery[Section]:
-    return _list(version, V3, f"/resources/{_segment(resource_id)}/sections", Section)
-
-
-def resource_users(version: ApiVersion, resource_id: str, role: str | None = None) -> ListQuery[User]:
-    params = _role(role, SECTION_USER_ROLES, "/resources/{id}/users")
-    return _list(version, V3, f"/resources/{_segment(resource_id)}/users", User, params)
-
-
-# ---- v2.1 people --------------------------------------------------------------------------------------
-
-
-def students(version: ApiVersion) -> ListQuery[V2Student]:
-    return _list(version, V2, "/students", V2Student)
-
-
-def student(version: ApiVersion, student_id: str) -> SingleQuery[V2Student]:
-    return _one(version, V2, f"/students/{_segment(student_id)}", V2Student)
-
-
-def student_contacts(version: ApiVersion, student_id: str) -> ListQuery[V2Contact]:
-    return _list(version, V2, f"/students/{_segment(student_id)}/contacts", V2Contact)
-
-
-def student_district(version: ApiVersion, student_id: str) -> SingleQuery[District]:
-    return _one(version, V2, f"/students/{_segment(student_id)}/district", District)
-
-
-def student_school(version: ApiVersion, student_id: str) -> SingleQuery[School]:
-    return _one(version, V2, f"/students/{_segment(student_id)}/school", School)
-
-
-def student_schools(version: ApiVersion, student_id: str) -> ListQuery[School]:
-    return _list(version, V2, f"/students/{_segment(student_id)}/schools", School)
-
-
-def student_sections(version: ApiVersion, student_id: str) -> ListQuery[Section]:
-    return _list(version, V2, f"/students/{_segment(student_id)}/sections", Section)
-
-
-def student_teachers(version: ApiVersion, student_id: str) -> ListQuery[V2Teacher]:
-    return _list(version, V2, f"/students/{_segment(student_id)}/teachers", V2Teacher)
-
-
-def teachers(version: ApiVersion) -> ListQuery[V2Teacher]:
-    return _list(version, V2, "/teachers", V2Teacher)
-
-
-def teacher(version: ApiVersion, teacher_id: str) -> SingleQuery[V2Teacher]:
-    return _one(version, V2, f"/teachers/{_segment(teacher_id)}", V2Teacher)
-
-
-def teacher_district(version: ApiVersion, teacher_id: str) -> SingleQuery[District]:
-    return _one(version, V2, f"/teachers/{_segment(teacher_id)}/district", District)
-
-
-def teacher_school(version: ApiVersion, teacher_id: str) -> SingleQuery[School]:
-    return _one(version, V2, f"/teachers/{_segment(teacher_id)}/school", School)
-
-
-def teacher_schools(version: ApiVersion, teacher_id: str) -> ListQuery[School]:
-    return _list(version, V2, f"/teachers/{_segment(teacher_id)}/schools", School)
-
-
-def teacher_sections(version: ApiVersion, teacher_id: str) -> ListQuery[Section]:
-    return _list(version, V2, f"/teachers/{_segment(teacher_id)}/sections", Section)
-
-
-def teacher_students(version: ApiVersion, teacher_id: str) -> ListQuery[V2Student]:
-    return _list(version, V2, f"/teachers/{_segment(teacher_id)}/students", V2Student)
-
-
-def school_admins(version: ApiVersion) -> ListQuery[V2SchoolAdmin]:
-    return _list(version, V2, "/school_admins", V2SchoolAdmin)
-
-
-def school_admin(version: ApiVersion, admin_id: str) -> SingleQuery[V2SchoolAdmin]:
-    return _one(version, V2, f"/school_admins/{_segment(admin_id)}", V2SchoolAdmin)
-
-
-def school_admin_district(version: ApiVersion, admin_id: str) -> SingleQuery[District]:
-    return _one(version, V2, f"/school_admins/{_segment(admin_id)}/district", District)
-
-
-def school_admin_schools(version: ApiVersion, admin_id: str) -> ListQuery[School]:
-    return _list(version, V2, f"/school_admins/{_segment(admin_id)}/schools", School)
-
-
-def district_admins(version: ApiVersion) -> ListQuery[V2DistrictAdmin]:
-    return _list(version, V2, "/district_admins", V2DistrictAdmin)
-
-
-def district_admin(version: ApiVersion, admin_id: str) -> SingleQuery[V2DistrictAdmin]:
-    return _one(version, V2, f"/district_admins/{_segment(admin_id)}", V2DistrictAdmin)
-
-
-def district_admin_district(version: ApiVersion, admin_id: str) -> SingleQuery[District]:
-    return _one(version, V2, f"/district_admins/{_segment(admin_id)}/district", District)
-
-
-def contacts(version: ApiVersion) -> ListQuery[V2Contact]:
-    return _list(version, V2, "/contacts", V2Contact)
-
-
-def contact(version: ApiVersion, contact_id: str) -> SingleQuery[V2Contact]:
-    return _one(version, V2, f"/contacts/{_segment(contact_id)}", V2Contact)
-
-
-def contact_district(version: ApiVersion, contact_id: str) -> SingleQuery[District]:
-    return _one(version, V2, f"/contacts/{_segment(contact_id)}/district", District)
-
-
-def contact_students(version: ApiVersion, contact_id: str) -> ListQuery[V2Student]:
-    return _list(version, V2, f"/contacts/{_segment(contact_id)}/students", V2Student)
-
-
-def school_students(version: ApiVersion, school_id: str) -> ListQuery[V2Student]:
-    return _list(version, V2, f"/schools/{_segment(school_id)}/students", V2Student)
-
-
-def school_teachers(version: ApiVersion, school_id: str) -> ListQuery[V2Teacher]:
-    return _list(version, V2, f"/schools/{_segment(school_id)}/teachers", V2Teacher)
-
-
-def section_students(version: ApiVersion, section_id: str) -> ListQuery[V2Student]:
-    return _list(version, V2, f"/sections/{_segment(section_id)}/students", V2Student)
-
-
-def section_teacher(version: ApiVersion, section_id: str) -> SingleQuery[V2Teacher]:
-    return _one(version, V2, f"/sections/{_segment(section_id)}/teacher", V2Teacher)
-
-
-def section_teachers(version: ApiVersion, section_id: str) -> ListQuery[V2Teacher]:
-    return _list(version, V2, f"/sections/{_segment(section_id)}/teachers", V2Teacher)
-
-
-# ---- events -------------------------------------------------------------------------------------------
-
-
-def events(
-    version: ApiVersion, record_types: Iterable[str] = (), school: str | None = None
-) -> ListQuery[Event]:
-    """`/events`, filtered by record types (`users`, … in v3; `students`, … in v2.1) and by school."""
-    known = EVENT_RECORD_TYPES[version]
-    params: list[tuple[str, str]] = []
-    if school is not None:
-        if not school.strip():
-            raise UsageError("a school id cannot be empty")
-        params.append(("school", school))
-    for record_type in record_types:
-        if record_type not in known:
-            expected = ", ".join(known)
-            raise UsageError(
-                f"record type {record_type!r} has no events in API {version}; expected one of {expected}"
-            )
-        params.append(("record_type", record_type))
-    return ListQuery(f"/{version}/events", Event, tuple(params))
-
-
-def event(version: ApiVersion, event_id: str) -> SingleQuery[Event]:
-    return _one(version, ALL, f"/events/{_segment(event_id)}", Event)
-
-
-# ---- compositions of the endpoints above (not endpoints themselves) ------------------------------------
-
-
-def v2_person(version: ApiVersion, role: RoleName, legacy_id: str) -> SingleQuery[V2Person]:
-    """The v2.1 record one role of a person was: `/v2.1/<the role's collection>/<the role's legacy id>`."""
-    kind: type[V2Person] = V2_RECORD_OF_ROLE[role]
-    return _one(version, V2, f"/{V2_COLLECTION_OF_ROLE[role]}/{_segment(legacy_id)}", kind)
+    def v2_person(self, role: RoleName, legacy_id: str) -> SingleQuery[V2Person]:
+        """The v2.1 record one role of a person was: `/v2.1/<the role's collection>/<its legacy id>`."""
+        kind: type[V2Person] = V2_RECORD_OF_ROLE[role]
+        return self._one(V2, f"/{V2_COLLECTION_OF_ROLE[role]}/{_segment(legacy_id)}", kind)

@@ -1,9 +1,12 @@
-"""What to do when a request fails: the retry budget, stamina-style jittered backoff, and the classification
-of every status, body and transport exception into "retry" or "raise now" (clever-api.md §7).
+"""What to do when a request fails: the retry budget, jittered exponential backoff (stamina's formula), and
+the classification of every status, body and transport exception into "retry" or "raise now"
+(clever-api.md §7).
 
-The loop itself lives in the sessions; everything here is a pure function of values, so each decision is
-tested without a server or a clock. We keep an explicit loop instead of `stamina.retry_context` because a
-429 must wait until `X-RateLimit-Reset` (not a backoff step) and because the clock and sleep are injected.
+The loop itself is `request_flow`; everything here is a pure function of values, so each decision is tested
+without a server or a clock. rollcall does not use stamina (it is not a dependency): a 429 must wait until
+`X-RateLimit-Reset`, not a backoff step; the clock and the sleep are injected; and the one loop is a
+sans-I/O generator that the blocking and the asyncio sessions both drive — stamina's `retry_context` would
+own the loop and the sleeping, so each session would need its own copy again.
 """
 
 from __future__ import annotations
@@ -219,6 +222,7 @@ _NOT_SENT_EXCEPTIONS: Final = (
 
 
 TRANSPORT_EXCEPTIONS: Final = (httpx.HTTPError, ConnectionError)
+TransportException = httpx.HTTPError | ConnectionError
 
 
 def failure_for_exception(

@@ -1,43 +1,35 @@
-"""The HTTP shell: one httpx client per run, the retry loop, rate-limit pacing and logging. All decisions are
-delegated to the pure functions of `retry`, `ratelimit` and `pages`; the sync and async sessions differ only
-in how they wait and send."""
+"""The HTTP shell: one httpx client per run, driving `request_flow` — the one retry/pacing step — for each
+request. The blocking and the asyncio sessions differ only in how they take a slot, wait and send."""
 
 from __future__ import annotations
 
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Generator
 from typing import Final, TypeVar
 
 import httpx
-import msgspec
-import structlog
 
-from rollcall.client.ratelimit import RateLimitState, pacing_delay, parse_rate_limit
-from rollcall.client.retry import (
-    TRANSPORT_EXCEPTIONS,
-    Failure,
-    RetryPolicy,
-    content_length_mismatch,
-    failure_for_body,
-    failure_for_exception,
-    failure_for_status,
-    next_delay,
+from rollcall.client.options import USER_AGENT, AsyncOptions, HttpOptions, SyncOptions
+from rollcall.client.request_flow import (
+    Decode,
+    Done,
+    Hold,
+    Pacer,
+    RateTracker,
+    Reply,
+    Send,
+    Step,
+    Wait,
+    request_flow,
 )
-from rollcall.domain.timestamps import Clock, SystemClock
-from rollcall.errors import CleverApiError
+from rollcall.client.retry import TRANSPORT_EXCEPTIONS, TransportException
+from rollcall.domain.timestamps import SystemClock
 
 R = TypeVar("R")
-Decode = Callable[[bytes], R]
-Sleep = Callable[[float], None]
-AsyncSleep = Callable[[float], Awaitable[None]]
 
-DEFAULT_BASE_URL: Final = "https://api.clever.com"
-DEFAULT_TIMEOUT: Final = httpx.Timeout(60.0, connect=10.0)
-USER_AGENT: Final = "rollcall-client/0.1 (+https://github.com/rollcall)"
-
-log = structlog.get_logger("rollcall.client")
+HEADERS: Final = {"Accept": "application/json", "User-Agent": USER_AGENT}
 
 
 class BearerAuth(httpx.Auth):
@@ -56,224 +48,118 @@ class BearerAuth(httpx.Auth):
         return "BearerAuth(<redacted>)"
 
 
-class RateTracker:
-    """The latest rate-limit headers seen, and how many requests have left since (concurrent callers)."""
-
-    def __init__(self) -> None:
-        self.state: RateLimitState | None = None
-        self.in_flight = 0
-
-    def observe(self, headers: httpx.Headers, now: float) -> RateLimitState | None:
-        state = parse_rate_limit(headers, now)
-        if state is not None:
-            self.state = state
-        return state
-
-    def delay(self, now: float, policy: RetryPolicy) -> float:
-        state = self.state.spend(self.in_flight) if self.state is not None else None
-        return pacing_delay(state, now, policy.pacing)
-
-
-def _bytes_on_wire(response: httpx.Response) -> int | None:
-    """How many body bytes arrived before any content decoding; `None` when that cannot be known."""
-    encoding = response.headers.get("content-encoding", "identity").strip().lower()
-    if encoding in ("", "identity"):
-        return len(response.content)
-    # Compressed: only the raw byte count is comparable, and in-process transports may not count it.
-    return response.num_bytes_downloaded or None
-
-
-def evaluate(
-    response: httpx.Response,
-    url: str,
-    decode: Decode[R],
-    rate_limit: RateLimitState | None,
-    *,
-    method: str = "GET",
-    idempotent: bool = True,
-) -> R | Failure:
-    """The decoded answer, or the `Failure` to retry or raise. A body of the wrong shape is raised at once
-    (retrying cannot fix it); a body that is not JSON or shorter than announced was damaged, so retried."""
-    status = response.status_code
-    body = response.content
-    if not 200 <= status < 300:
-        content_type = response.headers.get("content-type", "")
-        return failure_for_status(
-            status, url, content_type, body, rate_limit, method=method, idempotent=idempotent
-        )
-    damaged = content_length_mismatch(response.headers.get("content-length"), _bytes_on_wire(response))
-    try:
-        if damaged is None:
-            return decode(body)
-    except msgspec.ValidationError as exc:
-        raise CleverApiError(
-            f"{method} {url} → {status}: the answer does not have the expected shape: {exc}",
-            status=status,
-            url=url,
-        ) from exc
-    except msgspec.DecodeError as exc:
-        damaged = str(exc)
-    failure = failure_for_body(url, damaged, status=status, method=method)
-    return failure if idempotent else Failure("fatal", failure.error)
-
-
-def _log_retry(failure: Failure, url: str, attempt: int, delay: float) -> None:
-    event = "client.rate_limited" if failure.kind == "rate_limited" else "client.retry"
-    log.warning(
-        event,
-        url=url,
-        status=failure.error.status,
-        kind=failure.kind,
-        attempt=attempt,
-        delay=round(delay, 3),
-        error=str(failure.error),
-    )
-
-
 class _SessionBase:
-    def __init__(self, *, policy: RetryPolicy, clock: Clock, rng: random.Random) -> None:
-        self.policy = policy
-        self.clock = clock
-        self.rng = rng
-        self.rate = RateTracker()
+    """The pure half both sessions share: the pacer, and the flow of one request."""
 
-    def _now(self) -> float:
-        return self.clock.now().timestamp()
+    def __init__(self, options: HttpOptions[object, object], base_url: str) -> None:
+        self.base_url = base_url
+        clock = options.clock or SystemClock()
+        self.pacer = Pacer(options.retry, clock, options.rng or random.Random(), RateTracker())
 
-    def _give_up(self, failure: Failure, attempt: int, started: float, url: str) -> float:
-        """The delay before retrying `failure`, or raise its error when the budget is spent."""
-        now = self._now()
-        delay = next_delay(self.policy, failure, attempt, now - started, now, self.rng)
-        if delay is None:
-            if failure.retryable:
-                log.error(
-                    "client.gave_up",
-                    url=url,
-                    status=failure.error.status,
-                    kind=failure.kind,
-                    attempts=attempt,
-                )
-            raise failure.error
-        _log_retry(failure, url, attempt, delay)
-        return delay
+    @property
+    def rate(self) -> RateTracker:
+        return self.pacer.rate
+
+    def flow(self, url: str, decode: Decode[R], body: bytes | None) -> Generator[Step, Reply, R]:
+        """A request with a body is the single-use OAuth code exchange: a POST, never resent once it may
+        have reached the server. Every other request is an idempotent GET."""
+        send = Send("GET", url, None) if body is None else Send("POST", url, body)
+        return request_flow(self.pacer, send, decode, base_url=self.base_url, idempotent=body is None)
+
+
+def _headers(send: Send) -> dict[str, str]:
+    """Every request asks for JSON; the one with a body (the code exchange) sends JSON too."""
+    return HEADERS if send.content is None else {**HEADERS, "Content-Type": "application/json"}
+
+
+def _answer(flow: Generator[Step, Reply, R], reply: Reply) -> Step | Done[R]:
+    """The flow's next step, or `Done` with its result."""
+    try:
+        return flow.send(reply)
+    except StopIteration as done:
+        return Done(done.value)
 
 
 class SyncSession(_SessionBase):
     """Blocking requests over one keep-alive `httpx.Client`."""
 
-    def __init__(
-        self,
-        http: httpx.Client,
-        *,
-        policy: RetryPolicy,
-        clock: Clock | None = None,
-        sleep: Sleep | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        super().__init__(policy=policy, clock=clock or SystemClock(), rng=rng or random.Random())
-        self.http = http
-        self._sleep = sleep or time.sleep
+    def __init__(self, auth: httpx.Auth, options: SyncOptions, base_url: str = "") -> None:
+        super().__init__(options, base_url)
+        self.http = httpx.Client(
+            base_url=base_url, auth=auth, transport=options.transport, timeout=options.timeout
+        )
+        self._sleep = options.sleep or time.sleep
 
-    def request(
-        self,
-        url: str,
-        decode: Decode[R],
-        *,
-        method: str = "GET",
-        content: bytes | None = None,
-        idempotent: bool = True,
-    ) -> R:
+    def request(self, url: str, decode: Decode[R], *, body: bytes | None = None) -> R:
         """Send until an answer decodes, a fatal failure, or the retry budget runs out."""
-        started = self._now()
-        attempt = 0
-        while True:
-            attempt += 1
-            pause = self.rate.delay(self._now(), self.policy)
-            if pause > 0:
-                log.debug("client.paced", url=url, delay=round(pause, 3))
-                self._sleep(pause)
-            self.rate.in_flight += 1
-            try:
-                response = self.http.request(method, url, content=content)
-                state = self.rate.observe(response.headers, self._now())
-                result = evaluate(response, url, decode, state, method=method, idempotent=idempotent)
-            except TRANSPORT_EXCEPTIONS as exc:
-                result = failure_for_exception(exc, url, method=method, idempotent=idempotent)
-                cause: BaseException | None = exc
-            else:
-                cause = None
-            finally:
-                self.rate.in_flight -= 1
-            if not isinstance(result, Failure):
-                return result
-            try:
-                delay = self._give_up(result, attempt, started, url)
-            except CleverApiError as error:
-                raise error from cause
-            self._sleep(delay)
+        flow = self.flow(url, decode, body)
+        try:
+            step = _answer(flow, None)
+            while not isinstance(step, Done):
+                reply: Reply = None
+                if isinstance(step, Wait):
+                    self._sleep(step.seconds)
+                elif isinstance(step, Send):
+                    reply = self._send(step)
+                step = _answer(flow, reply)
+            return step.result
+        finally:
+            flow.close()
+
+    def _send(self, send: Send) -> httpx.Response | TransportException:
+        try:
+            return self.http.request(send.method, send.url, content=send.content, headers=_headers(send))
+        except TRANSPORT_EXCEPTIONS as exc:
+            return exc
 
     def close(self) -> None:
         self.http.close()
 
 
 class AsyncSession(_SessionBase):
-    """Concurrent requests over one keep-alive `httpx.AsyncClient`, at most `concurrency` at a time."""
+    """Concurrent requests over one keep-alive `httpx.AsyncClient`, at most `options.concurrency` at once:
+    the gate is held from the flow's `Hold` to the answer of its `Send`, pacing pause included."""
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        *,
-        policy: RetryPolicy,
-        concurrency: int = 4,
-        clock: Clock | None = None,
-        sleep: AsyncSleep | None = None,
-        rng: random.Random | None = None,
-    ) -> None:
-        super().__init__(policy=policy, clock=clock or SystemClock(), rng=rng or random.Random())
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
-        self.http = http
-        self._sleep = sleep or asyncio.sleep
-        self._gate = asyncio.Semaphore(concurrency)
+    def __init__(self, auth: httpx.Auth, options: AsyncOptions, base_url: str = "") -> None:
+        super().__init__(options, base_url)
+        self.http = httpx.AsyncClient(
+            base_url=base_url, auth=auth, transport=options.transport, timeout=options.timeout
+        )
+        self._sleep = options.sleep or asyncio.sleep
+        self._gate = asyncio.Semaphore(options.concurrency)
 
-    async def request(
-        self,
-        url: str,
-        decode: Decode[R],
-        *,
-        method: str = "GET",
-        content: bytes | None = None,
-        idempotent: bool = True,
-    ) -> R:
+    async def request(self, url: str, decode: Decode[R], *, body: bytes | None = None) -> R:
         """Send until an answer decodes, a fatal failure, or the retry budget runs out."""
-        started = self._now()
-        attempt = 0
-        while True:
-            attempt += 1
-            async with self._gate:
-                pause = self.rate.delay(self._now(), self.policy)
-                self.rate.in_flight += 1
-                try:
-                    if pause > 0:
-                        log.debug("client.paced", url=url, delay=round(pause, 3))
-                        await self._sleep(pause)
-                    response = await self.http.request(method, url, content=content)
-                    state = self.rate.observe(response.headers, self._now())
-                    result = evaluate(response, url, decode, state, method=method, idempotent=idempotent)
-                except TRANSPORT_EXCEPTIONS as exc:
-                    result = failure_for_exception(exc, url, method=method, idempotent=idempotent)
-                    cause: BaseException | None = exc
+        flow = self.flow(url, decode, body)
+        holding = False
+        try:
+            step = _answer(flow, None)
+            while not isinstance(step, Done):
+                if isinstance(step, Hold):
+                    await self._gate.acquire()
+                    holding = True
+                    step = _answer(flow, None)
+                elif isinstance(step, Wait):
+                    await self._sleep(step.seconds)
+                    step = _answer(flow, None)
                 else:
-                    cause = None
-                finally:
-                    self.rate.in_flight -= 1
-            if not isinstance(result, Failure):
-                return result
-            try:
-                delay = self._give_up(result, attempt, started, url)
-            except CleverApiError as error:
-                raise error from cause
-            await self._sleep(delay)
+                    reply = await self._send(step)
+                    self._gate.release()
+                    holding = False
+                    step = _answer(flow, reply)
+            return step.result
+        finally:
+            if holding:
+                self._gate.release()
+            flow.close()
+
+    async def _send(self, send: Send) -> httpx.Response | TransportException:
+        try:
+            return await self.http.request(
+                send.method, send.url, content=send.content, headers=_headers(send)
+            )
+        except TRANSPORT_EXCEPTIONS as exc:
+            return exc
 
     async def aclose(self) -> None:
         await self.http.aclose()

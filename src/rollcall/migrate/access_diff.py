@@ -77,7 +77,10 @@ def _district_facts(config: MigrateConfig) -> Iterator[dict[str, MemoryFacts]]:
         with CleverClient(clever.token, api_version=clever.api, base_url=clever.url) as client:
             district = client.get_district()
             found[district.id] = MemoryFacts(
-                district, client.iter_schools(), client.iter_sections(), client.iter_users()
+                district,
+                client.iter(client.endpoints.schools()),
+                client.iter(client.endpoints.sections()),
+                client.iter(client.endpoints.users()),
             )
     yield found
 

@@ -46,7 +46,7 @@ def _api_users(clever: CleverConfig) -> Iterator[User]:
     assert clever.url is not None
     assert clever.token is not None
     with CleverClient(clever.token, api_version=clever.api, base_url=clever.url) as client:
-        yield from client.iter_users()
+        yield from client.iter(client.endpoints.users())
 
 
 def find_users(config: MigrateConfig, user_ids: list[str]) -> dict[str, User]:
@@ -64,7 +64,7 @@ def find_users(config: MigrateConfig, user_ids: list[str]) -> dict[str, User]:
     with CleverClient(clever.token, api_version=clever.api, base_url=clever.url) as client:
         for user_id in user_ids:
             try:
-                found[user_id] = client.get_user(user_id)
+                found[user_id] = client.get(client.endpoints.user(user_id))
             except RollcallError:
                 continue  # gone since the plan: the report leaves this person's access out
     return found

@@ -85,7 +85,7 @@ def plan_district(
     cursor = wants_cursor_check(facts, mode, now)
     if cursor is not None:
         try:
-            client.get_event(cursor)
+            client.get(client.endpoints.event(cursor))
             found = True
         except NotFound:
             found = False

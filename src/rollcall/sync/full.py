@@ -11,7 +11,7 @@ from typing import Final, TypeVar
 
 import structlog
 
-from rollcall.client import CleverClient, Page, PageInfo
+from rollcall.client import CleverClient, Endpoints, Page, PageInfo
 from rollcall.domain.progress import ProgressReporter
 from rollcall.domain.timestamps import Clock, format_timestamp
 from rollcall.domain.version import parse_api_version
@@ -85,7 +85,7 @@ def run_full(
             resume_url = plan.resume.resume_url
         reporter.step_started(district, name)
         written = result.written.setdefault(name, 0)
-        pages = client.iter_pages(collection.query(version), resume_url=resume_url)
+        pages = client.iter_pages(collection.query(Endpoints(version)), resume_url=resume_url)
         for batch, info in prefetched(_batches(pages, collection, plan.run_id), PREFETCH_PAGES):
             started = time.perf_counter()
             with store.transaction() as tx:

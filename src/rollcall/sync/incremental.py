@@ -41,7 +41,7 @@ def run_incremental(
             at=format_timestamp(clock.now()),
         )  # fmt: skip
     reporter.step_started(district, EVENTS)
-    pages = client.iter_event_pages(starting_after=plan.start_event_id)
+    pages = client.iter_pages(client.endpoints.events(), starting_after=plan.start_event_id)
     for events, info in prefetched(pages):
         if not events:
             break

@@ -7,11 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
-from rollcall.client import queries as q
-from rollcall.client.queries import ListQuery
+from rollcall.client.queries import Endpoints, ListQuery
 from rollcall.domain.district import Course, District, School, Section, Term
 from rollcall.domain.user import User
-from rollcall.domain.version import ApiVersion
 from rollcall.store import (
     Batch,
     course_batch,
@@ -32,23 +30,23 @@ class Collection(Generic[T]):
 
     name: str
     kind: type[T]
-    query: Callable[[ApiVersion], ListQuery[T]]
+    query: Callable[[Endpoints], ListQuery[T]]
     prepare: Callable[[Sequence[T], str], Batch]
 
 
-def _users(version: ApiVersion) -> ListQuery[User]:
-    return q.users(version)
+def _users(endpoints: Endpoints) -> ListQuery[User]:
+    return endpoints.users()  # every role: the table's `users` takes an optional role filter
 
 
 # Keyed by name; `Any` stays inside this room: each entry is checked where it is built.
 COLLECTIONS: Final[dict[str, Collection[Any]]] = {
     c.name: c
     for c in (
-        Collection("districts", District, q.districts, district_batch),
-        Collection("schools", School, q.schools, school_batch),
-        Collection("terms", Term, q.terms, term_batch),
-        Collection("courses", Course, q.courses, course_batch),
-        Collection("sections", Section, q.sections, section_batch),
+        Collection("districts", District, Endpoints.districts, district_batch),
+        Collection("schools", School, Endpoints.schools, school_batch),
+        Collection("terms", Term, Endpoints.terms, term_batch),
+        Collection("courses", Course, Endpoints.courses, course_batch),
+        Collection("sections", Section, Endpoints.sections, section_batch),
         Collection("users", User, _users, user_batch),
     )
 }

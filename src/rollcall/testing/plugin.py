@@ -14,7 +14,7 @@ from typing import Final
 import httpx
 import pytest
 
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.emulator import Emulator
 
 DEFAULT_STUDENTS: Final = 30
@@ -102,6 +102,6 @@ def clever_client(clever_emulator: Emulator, clever_token: str) -> Iterator[Clev
         clever_token,
         api_version="v3.1",
         base_url=clever_emulator.base_url,
-        transport=clever_emulator.sync_transport(),
+        options=HttpOptions(transport=clever_emulator.sync_transport()),
     ) as client:
         yield client

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Generic, NamedTuple, TypeVar, cast
+from typing import Any, Final, Generic, NamedTuple, TypeVar, cast
 from urllib.parse import urlencode, urlsplit
 
 import msgspec
@@ -17,26 +17,26 @@ T = TypeVar("T")
 
 Params = Sequence[tuple[str, str]]
 
-_LIST_DECODERS: Final[dict[object, msgspec.json.Decoder[object]]] = {}
-_SINGLE_DECODERS: Final[dict[object, msgspec.json.Decoder[object]]] = {}
+_DECODERS: Final[dict[tuple[object, object], msgspec.json.Decoder[object]]] = {}
+
+
+def _cached(envelope: Any, kind: object) -> msgspec.json.Decoder[object]:
+    """The decoder of `envelope[kind]`, built once per pair (building one costs more than decoding a page)."""
+    decoder = _DECODERS.get((envelope, kind))
+    if decoder is None:
+        decoder = cast(msgspec.json.Decoder[object], msgspec.json.Decoder(envelope[kind]))
+        _DECODERS[(envelope, kind)] = decoder
+    return decoder
 
 
 def list_decoder(kind: type[T]) -> msgspec.json.Decoder[ListEnvelope[T]]:
-    """The (cached) decoder of `{links, data: [{data, uri}]}` whose records are `kind`."""
-    decoder = _LIST_DECODERS.get(kind)
-    if decoder is None:
-        decoder = cast(msgspec.json.Decoder[object], msgspec.json.Decoder(ListEnvelope[kind]))  # type: ignore[valid-type]
-        _LIST_DECODERS[kind] = decoder
-    return cast(msgspec.json.Decoder[ListEnvelope[T]], decoder)
+    """The decoder of `{links, data: [{data, uri}]}` whose records are `kind`."""
+    return cast(msgspec.json.Decoder[ListEnvelope[T]], _cached(ListEnvelope, kind))
 
 
 def single_decoder(kind: type[T]) -> msgspec.json.Decoder[SingleEnvelope[T]]:
-    """The (cached) decoder of `{data, links}` whose record is `kind`."""
-    decoder = _SINGLE_DECODERS.get(kind)
-    if decoder is None:
-        decoder = cast(msgspec.json.Decoder[object], msgspec.json.Decoder(SingleEnvelope[kind]))  # type: ignore[valid-type]
-        _SINGLE_DECODERS[kind] = decoder
-    return cast(msgspec.json.Decoder[SingleEnvelope[T]], decoder)
+    """The decoder of `{data, links}` whose record is `kind`."""
+    return cast(msgspec.json.Decoder[SingleEnvelope[T]], _cached(SingleEnvelope, kind))
 
 
 class _BareResources(msgspec.Struct):

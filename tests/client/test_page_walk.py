@@ -3,7 +3,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from rollcall.client.pages import (
+from rollcall.client.page_walk import (
     build_url,
     decode_list,
     decode_single,
