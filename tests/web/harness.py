@@ -12,7 +12,7 @@ import httpx
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.emulator import Emulator
 from rollcall.store import Store
 from rollcall.sync import sync_district
@@ -41,7 +41,10 @@ def settings_for(emulator: Emulator, db_url: str, **overrides: object) -> WebSet
 def sync_store(emulator: Emulator, store: Store, mode: str = "full") -> None:
     token = emulator.district_token(district.DISTRICT)
     with CleverClient(
-        token, api_version="v3.1", base_url=emulator.base_url, transport=emulator.sync_transport()
+        token,
+        api_version="v3.1",
+        base_url=emulator.base_url,
+        options=HttpOptions(transport=emulator.sync_transport()),
     ) as client:
         sync_district(client, store, mode=mode)  # type: ignore[arg-type]
 

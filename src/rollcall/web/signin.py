@@ -21,7 +21,7 @@ with warnings.catch_warnings():
     from authlib.integrations.base_client import OAuthError
     from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
-from rollcall.client import AsyncCleverClient, Me, RetryPolicy
+from rollcall.client import AsyncCleverClient, HttpOptions, Me, RetryPolicy
 from rollcall.domain.timestamps import Clock
 from rollcall.errors import CleverApiError, SignInRefused
 from rollcall.web.id_token import check_id_token
@@ -122,8 +122,7 @@ class CleverSignIn:
             access_token,
             api_version=self.settings.api_version,
             base_url=self.settings.clever_url,
-            transport=self.transport,
-            retry=IDENTITY_RETRY,
+            options=HttpOptions(transport=self.transport, retry=IDENTITY_RETRY),
         ) as clever:
             try:
                 return await clever.me()
