@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from rollcall.client import CleverClient
+from rollcall.client import CleverClient, HttpOptions
 from rollcall.domain.timestamps import parse_timestamp
 from rollcall.emulator import Emulator
 from rollcall.emulator.server import serve_in_thread
@@ -127,7 +127,8 @@ def fleet_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FleetRun]:
                 for district_id in [*others, big]:
                     token = twin.district_token(district_id)
                     transport = twin.sync_transport()
-                    with CleverClient(token, base_url=twin.base_url, transport=transport) as client:
+                    options = HttpOptions(transport=transport)
+                    with CleverClient(token, base_url=twin.base_url, options=options) as client:
                         sync_district(client, store, mode="full", district_id=district_id)
                 reference = {d: store.table_fingerprint(d) for d in [*others, big]}
             yield FleetRun(

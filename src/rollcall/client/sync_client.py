@@ -80,7 +80,7 @@ class CleverClient(ClientBase[SyncOptions, SyncSession]):
 
     def latest_event_id(self) -> str | None:
         """The newest event's id (`GET /events?ending_before=last&limit=1`), `None` when there are none.
-        Read it before a full sync, then poll `iter_events(starting_after=…)` from it."""
+        Read it before a full sync, then poll `iter(endpoints.events(), starting_after=…)` from it."""
         return latest_id(self._session.request(self._latest_event_url(), decode_events))
 
     def me_identity(self) -> MeIdentity:

@@ -8,8 +8,8 @@ from typing import Final
 
 import msgspec
 
+from rollcall.client import DEFAULT_BASE_URL
 from rollcall.client.oauth import CLEVER_OAUTH_BASE
-from rollcall.client.session import DEFAULT_BASE_URL
 from rollcall.domain.paging import MAX_LIMIT
 
 HOURLY: Final = "0 * * * *"

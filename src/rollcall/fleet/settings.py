@@ -6,8 +6,8 @@ from __future__ import annotations
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rollcall.client import DEFAULT_BASE_URL
 from rollcall.client.oauth import CLEVER_OAUTH_BASE
-from rollcall.client.session import DEFAULT_BASE_URL
 from rollcall.errors import UsageError
 from rollcall.fleet.config import FleetConfig
 
