@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
+import structlog
 from hypothesis import HealthCheck, settings
 
 # Per-example deadlines measure the machine, not the code: on a loaded 2-core CI box a 200 ms deadline fails
@@ -10,3 +14,12 @@ settings.register_profile(
     "rollcall", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.load_profile("rollcall")
+
+
+@pytest.fixture(autouse=True)
+def _default_logging() -> Iterator[None]:
+    """Every test starts from structlog's defaults: a CLI test that configured warnings-only logging must not
+    hide the info events a later test in the same worker captures (`structlog.testing.capture_logs`)."""
+    structlog.reset_defaults()
+    yield
+    structlog.reset_defaults()
