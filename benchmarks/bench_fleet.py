@@ -110,7 +110,13 @@ def round_of(workers: int, districts: int, env: dict[str, str], emulator: Connec
         emulator_before = float(emulator.recv())
         postgres_before = postgres_cpu_seconds()
         launched = time.perf_counter()
-        command = [sys.executable, "-m", "rollcall", "worker", "--db", db, "--concurrency", "1"]
+        # No periodic re-listing during a round: an hourly schedule whose hour began minutes ago would queue
+        # incremental syncs of every district on top of the full ones being measured.
+        never = "0 0 1 1 *"
+        command = [
+            sys.executable, "-m", "rollcall", "worker", "--db", db, "--concurrency", "1",
+            "--incremental-cron", never, "--full-cron", never,
+        ]  # fmt: skip
         quiet = subprocess.DEVNULL
         processes = [subprocess.Popen(command, env=env, stdout=quiet, stderr=quiet) for _ in range(workers)]
         try:
