@@ -37,7 +37,7 @@ class Link(msgspec.Struct, frozen=True, kw_only=True):
     roles: list[RoleName]
 
 
-class ContactRow(msgspec.Struct, frozen=True, array_like=True):
+class ContactRow(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """One row of the contacts table: a v3 contact user."""
 
     user_id: str
@@ -47,7 +47,7 @@ class ContactRow(msgspec.Struct, frozen=True, array_like=True):
     phone: str | None
 
 
-class RelationshipRow(msgspec.Struct, frozen=True, array_like=True):
+class RelationshipRow(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """One row of the relationships table: one contact, one student."""
 
     contact_user_id: str

@@ -20,7 +20,9 @@ def key_order(key: Key) -> tuple[int, int, str]:
     return (1, 0, key)
 
 
-class LegacyAccount(msgspec.Struct, frozen=True, array_like=True):
+# gc=False: these values hold only strings, numbers and tuples of them, never cycles; a district has a
+# million of them, and keeping them out of the cyclic collector keeps planning fast.
+class LegacyAccount(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """One row of the vendor's accounts table; `last_login` as ISO text so it compares in time order."""
 
     key: Key
@@ -30,7 +32,7 @@ class LegacyAccount(msgspec.Struct, frozen=True, array_like=True):
     last_login: str | None = None
 
 
-class ContactInfo(msgspec.Struct, frozen=True, array_like=True):
+class ContactInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """What a v3 contact becomes in the contacts tables."""
 
     name: str
@@ -38,7 +40,7 @@ class ContactInfo(msgspec.Struct, frozen=True, array_like=True):
     relationships: tuple[tuple[str, str | None, str | None], ...]  # (student id, relationship, type)
 
 
-class V3Person(msgspec.Struct, frozen=True, array_like=True):
+class V3Person(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """A v3 user as matching sees it: id, email, and each held role with its legacy id (None: none)."""
 
     id: str
@@ -62,7 +64,7 @@ class V3Person(msgspec.Struct, frozen=True, array_like=True):
         return cls(id=user.id, email=user.email, roles=roles, contact=contact)
 
 
-class AccountOutcome(msgspec.Struct, frozen=True, array_like=True):
+class AccountOutcome(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """What one legacy account ends as: matched to (user, role), or orphaned / ambiguous with a reason."""
 
     key: Key
