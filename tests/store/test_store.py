@@ -55,3 +55,20 @@ def test_iter_schools_reads_the_districts_live_schools(store: Store) -> None:
         school.id for school in records.schools()
     )
     assert list(store.iter_schools("5f0000000000000000000999")) == []
+
+
+def test_role_legacy_ids_and_users_with_a_role_read_what_the_payloads_say(store: Store) -> None:
+    people = [records.teacher_staff_admin(), records.student(), records.guardian_of_two()]
+    with store.transaction() as tx:
+        tx.upsert_district(records.district(), run_id="r1")
+        tx.upsert_users(people, run_id="r1")
+    expected = sorted(
+        (user.id, user.email, role, user.legacy_id(role)) for user in people for role in user.role_names()
+    )
+    assert list(store.iter_role_legacy_ids(records.DISTRICT, page_size=2)) == expected
+    contacts = list(store.iter_users_with_role(records.DISTRICT, "contact", page_size=1))
+    assert contacts == [records.guardian_of_two()]
+    with store.transaction() as tx:
+        tx.delete("users", records.guardian_of_two().id, at="2026-12-01T00:00:00.000Z")
+    assert list(store.iter_users_with_role(records.DISTRICT, "contact")) == []
+    assert all(row[0] != records.guardian_of_two().id for row in store.iter_role_legacy_ids(records.DISTRICT))

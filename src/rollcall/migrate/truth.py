@@ -9,14 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rollcall.client import CleverClient
-from rollcall.domain.user import User
+from rollcall.domain.user import ROLE_NAMES, RoleName, User
 from rollcall.errors import MigrateConfigError, RollcallError
 from rollcall.migrate.config import CleverConfig, MigrateConfig
 from rollcall.migrate.values import V3Person
 from rollcall.store import Store
 
 
-def _store_users(store: Store, district: str | None, where: str) -> Iterator[User]:
+def _districts(store: Store, district: str | None, where: str) -> list[str]:
     districts = store.district_ids()
     if district is not None:
         if district not in districts:
@@ -26,8 +26,36 @@ def _store_users(store: Store, district: str | None, where: str) -> Iterator[Use
         districts = [district]
     if not districts:
         raise MigrateConfigError(f"{where}: clever.store: {store.where} holds no district: sync it first")
-    for district_id in districts:
-        yield from store.iter_users(district_id)
+    return districts
+
+
+def _person(
+    user_id: str, email: str | None, roles: list[tuple[RoleName, str | None]], rank: dict[RoleName, int]
+) -> V3Person:
+    return V3Person(user_id, email, tuple(sorted(roles, key=lambda role: rank[role[0]])))
+
+
+def _store_people(store: Store, district_id: str) -> Iterator[V3Person]:
+    """The district's people from the store's indexed role rows; only contacts' payloads are decoded (for
+    their name, phone and relationships). Equal to `V3Person.of` of every full user (roles in Clever's
+    order), at a fraction of the cost."""
+    contacts = {user.id: V3Person.of(user) for user in store.iter_users_with_role(district_id, "contact")}
+    rank = {role: n for n, role in enumerate(ROLE_NAMES)}
+    current: str | None = None
+    email: str | None = None
+    roles: list[tuple[RoleName, str | None]] = []
+    for user_id, user_email, role, legacy_id in store.iter_role_legacy_ids(district_id):
+        if user_id != current:
+            if current is not None:
+                yield contacts.get(current) or V3Person(
+                    current, email, tuple(sorted(roles, key=lambda r: rank[r[0]]))
+                )
+            current, email, roles = user_id, user_email, []
+        roles.append((role, legacy_id))
+    if current is not None:
+        yield contacts.get(current) or V3Person(
+            current, email, tuple(sorted(roles, key=lambda r: rank[r[0]]))
+        )
 
 
 def read_people(config: MigrateConfig) -> list[V3Person]:
@@ -35,7 +63,8 @@ def read_people(config: MigrateConfig) -> list[V3Person]:
     clever = config.clever
     if clever.store is not None:
         with Store.open(clever.store, migrate=False) as store:
-            people = [V3Person.of(user) for user in _store_users(store, clever.district, config.path)]
+            districts = _districts(store, clever.district, config.path)
+            people = [person for district_id in districts for person in _store_people(store, district_id)]
     else:
         people = [V3Person.of(user) for user in _api_users(clever)]
     people.sort(key=lambda person: person.id)

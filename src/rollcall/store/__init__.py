@@ -23,6 +23,8 @@ Public API (names are stable; sync and migrate code against them):
     store.find_section(id) · store.iter_sections(district_id) · store.find_district(id)
     store.district_ids()                                   # every live district, id order
     store.iter_schools(district_id)                        # lazy, id order
+    store.iter_role_legacy_ids(district_id)                # (user id, email, role, legacy id), no payloads
+    store.iter_users_with_role(district_id, "contact")      # lazy, id order
     store.find_checkpoint(district_id, api_version) → Checkpoint | None
     store.find_run(run_id) → SyncRun | None
     store.find_resume_point(district_id, api_version) → ResumePoint | None  (an unfinished full sync)

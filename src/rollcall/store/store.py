@@ -244,6 +244,52 @@ class Store:
                 return
             after = page[-1][0]
 
+    def iter_role_legacy_ids(
+        self, district_id: str, *, page_size: int = PAGE_SIZE
+    ) -> Iterator[tuple[str, str | None, RoleName, str | None]]:
+        """Every role of every live user of the district as (user id, email, role, legacy id), by user id
+        then role, read from the indexed columns (no payload decoded): what matching legacy accounts needs.
+        A student's legacy id is their user id; another role without one has None."""
+        after: tuple[str, str] = ("", "")
+        while True:
+            statement = (
+                sa.select(users.c.id, users.c.email, user_roles.c.role, user_roles.c.legacy_id)
+                .join(user_roles, user_roles.c.user_id == users.c.id)
+                .where(users.c.district_id == district_id, users.c.deleted_at.is_(None))
+                .where(sa.tuple_(user_roles.c.user_id, user_roles.c.role) > sa.tuple_(*after))
+                .order_by(user_roles.c.user_id, user_roles.c.role)
+                .limit(page_size)
+            )
+            with self._reading("read roles", "user_roles") as connection:
+                page = connection.execute(statement).all()
+            for user_id, email, role, legacy_id in page:
+                yield user_id, email, cast(RoleName, role), legacy_id
+            if len(page) < page_size:
+                return
+            after = (page[-1][0], page[-1][2])
+
+    def iter_users_with_role(
+        self, district_id: str, role: RoleName, *, page_size: int = PAGE_SIZE
+    ) -> Iterator[User]:
+        """Every live user of the district holding `role`, by id, read `page_size` at a time."""
+        after = ""
+        holders = sa.select(user_roles.c.user_id).where(user_roles.c.role == role)
+        while True:
+            statement = (
+                sa.select(users.c.id, sa.cast(users.c.payload, sa.Text))
+                .where(users.c.district_id == district_id, users.c.deleted_at.is_(None), users.c.id > after)
+                .where(users.c.id.in_(holders))
+                .order_by(users.c.id)
+                .limit(page_size)
+            )
+            with self._reading("read", "users") as connection:
+                page = connection.execute(statement).all()
+            for _, payload in page:
+                yield _decode(payload, User)
+            if len(page) < page_size:
+                return
+            after = page[-1][0]
+
     def iter_users(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[User]:
         """Every live user of the district, by id, read `page_size` at a time."""
         return self._iter(users, district_id, User, page_size)
