@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Final
 
 import sqlalchemy as sa
@@ -94,26 +94,20 @@ class LegacyDatabase:
         return self.engine.dialect.name
 
     @contextmanager
-    def connect(self, action: str) -> Iterator[Connection]:
-        """A connection whose database errors become MigrateError naming the action and the database."""
+    def connect(self, action: str, *, transaction: bool = False) -> Iterator[Connection]:
+        """A connection whose database errors become MigrateError naming the action and the database; with
+        `transaction`, one transaction committed when the block ends (rolled back when it raises)."""
         try:
-            with self.engine.connect() as connection:
+            with self.engine.begin() if transaction else self.engine.connect() as connection:
                 yield connection
         except sa.exc.SQLAlchemyError as error:
             raise MigrateError(
                 f"{action} in {self.where} failed: {error.__class__.__name__}: {error}"
             ) from error
 
-    @contextmanager
-    def begin(self, action: str) -> Iterator[Connection]:
-        """One transaction: committed when the block ends, rolled back (and translated) when it raises."""
-        try:
-            with self.engine.begin() as connection:
-                yield connection
-        except sa.exc.SQLAlchemyError as error:
-            raise MigrateError(
-                f"{action} in {self.where} failed: {error.__class__.__name__}: {error}"
-            ) from error
+    def begin(self, action: str) -> AbstractContextManager[Connection]:
+        """One transaction (see `connect`)."""
+        return self.connect(action, transaction=True)
 
     def table_names(self, connection: Connection) -> list[str]:
         return sorted(sa.inspect(connection).get_table_names())
