@@ -31,10 +31,10 @@ import msgspec
 from starlette.testclient import TestClient
 
 from rollcall.emulator.app import build_app
+from rollcall.emulator.assembly import identity_layer
+from rollcall.emulator.data.state import EmulatorState
 from rollcall.emulator.directory import search_text
-from rollcall.emulator.layer import identity_layer
 from rollcall.emulator.sources import generate_snapshot
-from rollcall.emulator.state import EmulatorState
 
 
 def median_ms(action: Callable[[], object], repeat: int) -> float:

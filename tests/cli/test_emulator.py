@@ -176,7 +176,7 @@ def test_a_clock_that_is_not_an_iso_time_is_a_usage_error() -> None:
 
 def test_the_served_clock_keeps_real_time_unless_fixed_and_either_can_be_moved_ahead() -> None:
     from rollcall.cli.emulator import parse_clock
-    from rollcall.emulator.state import EmulatorState
+    from rollcall.emulator.data.state import EmulatorState
 
     real = EmulatorState(clock=parse_clock(None))
     assert abs(real.clock.now() - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)

@@ -168,7 +168,7 @@ def test_without_pacing_the_same_walk_meets_429s_but_still_completes(limited: Em
 
 def test_multi_bucket_limits_are_paced_by_the_tightest_bucket(emulated: Emulated) -> None:
     # Two buckets give the comma-separated header lists of Clever's old SDK fixture.
-    emulated.emu.identity.limiter.buckets = (
+    emulated.emu.extras.limiter.buckets = (
         Bucket("all", limit=200),
         Bucket("burst", limit=10, window_seconds=10),
     )

@@ -11,7 +11,7 @@ from rollcall.client.sync_client import CleverClient
 from rollcall.domain.district import district_to_v30, section_to_v30
 from rollcall.domain.user import to_v30
 from rollcall.domain.v2 import split_into_v2
-from rollcall.emulator.operations import Operation
+from rollcall.emulator.data.roster_changes import Operation
 from rollcall.errors import LimitTooLarge, NotFound, RouteNotFound, Unauthorized, UsageError
 from tests.client.emulated import Emulated
 

@@ -12,8 +12,8 @@ from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import FixedClock
 from rollcall.domain.user import User
 from rollcall.emulator.app import build_app
-from rollcall.emulator.layer import IdentityLayer, identity_layer
-from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.assembly import AppExtras, app_extras
+from rollcall.emulator.data.state import EmulatorState
 from tests.factories.sign_in import other_snapshot, snapshot
 
 START = dt.datetime(2026, 9, 1, 8, 0, 30, tzinfo=dt.UTC)
@@ -28,7 +28,7 @@ def state(users: list[User] | None = None, *, main: DistrictSnapshot | None = No
     return found
 
 
-def app(found: EmulatorState, **layer_options: Any) -> tuple[Starlette, IdentityLayer]:
+def app(found: EmulatorState, **layer_options: Any) -> tuple[Starlette, AppExtras]:
     """The emulator app over `found` with the identity layer's routes and middleware, and the layer."""
-    layer = identity_layer(found, **layer_options)
+    layer = app_extras(found, **layer_options)
     return build_app(found, extra_routes=layer.routes, middleware=layer.middleware), layer

@@ -16,7 +16,7 @@ from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.v2 import split_into_v2
 from rollcall.domain.version import API_VERSIONS
 from rollcall.emulator import Emulator
-from rollcall.emulator.routes import collections
+from rollcall.emulator.data.routes import collections
 from tests.factories.maple import (
     DISTRICT,
     NORTH,

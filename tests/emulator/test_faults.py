@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from rollcall.client import CleverClient, HttpOptions
+from rollcall.emulator.data.state import EmulatorState
 from rollcall.emulator.faults import (
     FaultPlan,
     FaultPlanHolder,
@@ -22,7 +23,6 @@ from rollcall.emulator.faults import (
     parse_fault_spec,
 )
 from rollcall.emulator.server import serve_in_thread
-from rollcall.emulator.state import EmulatorState
 from rollcall.errors import UsageError
 from tests.emulator import identity_fixtures as served
 from tests.factories import sign_in as fx

@@ -8,8 +8,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from rollcall.client import CleverClient, HttpOptions
+from rollcall.emulator.data.state import EmulatorState
 from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter
-from rollcall.emulator.state import EmulatorState
 from rollcall.emulator.transport import SyncAsgiTransport
 from tests.emulator import identity_fixtures as served
 from tests.factories import sign_in as fx

@@ -79,7 +79,7 @@ def test_a_sync_under_faults_ends_with_the_rows_of_a_clean_one(
         with hostile.client() as client:
             summary = sync_district(client, store, mode="incremental", clock=hostile.emu.state.clock)
         assert summary.kind == "incremental"
-        report = hostile.emu.identity.faults.report()
+        report = hostile.emu.extras.faults.report()
         hostile.emu.set_faults(None)
         with hostile.client() as client:
             sync_district(client, clean, mode="incremental", clock=hostile.emu.state.clock)

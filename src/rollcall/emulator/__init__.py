@@ -1,6 +1,6 @@
 """A stateful, offline emulator of Clever's API (v2.1, v3.0, v3.1, events, OAuth/SSO) for tests and demos."""
 
-from rollcall.emulator.facade import BASE_URL, Emulator
-from rollcall.emulator.operations import Operation
+from rollcall.emulator.data.roster_changes import Operation
+from rollcall.emulator.instance import BASE_URL, Emulator
 
 __all__ = ["BASE_URL", "Emulator", "Operation"]

@@ -9,10 +9,10 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
-from rollcall.emulator.api import DataApi
 from rollcall.emulator.control import control_routes
-from rollcall.emulator.problems import ALL_METHODS
-from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.data.api import DataApi
+from rollcall.emulator.data.state import EmulatorState
+from rollcall.emulator.responses import ALL_METHODS
 
 
 def build_app(

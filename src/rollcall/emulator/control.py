@@ -20,15 +20,15 @@ from starlette.routing import BaseRoute, Route
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import format_timestamp
 from rollcall.domain.user import ROLE_NAMES
-from rollcall.emulator.operations import (
+from rollcall.emulator.data.roster_changes import (
     apply_roster_operations,
     change_roster,
     counts_by_collection,
     decode_operations,
 )
-from rollcall.emulator.problems import ALL_METHODS, JSON_CONTENT_TYPE
+from rollcall.emulator.data.state import EmulatorState
+from rollcall.emulator.responses import ALL_METHODS, JSON_CONTENT_TYPE
 from rollcall.emulator.sources import generate_snapshot, load_sftp_snapshot
-from rollcall.emulator.state import EmulatorState
 from rollcall.errors import NotFound, RollcallError, UsageError
 
 PREFIX: Final = "/_emulator"

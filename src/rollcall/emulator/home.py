@@ -10,8 +10,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from rollcall.emulator.directory import Directory
-from rollcall.emulator.oauth import sign_in_url
-from rollcall.emulator.oauth_pages import document
+from rollcall.emulator.html_page import document
+from rollcall.emulator.sso.oauth import sign_in_url
 
 
 def home_page(directory: Directory) -> str:

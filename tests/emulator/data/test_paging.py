@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from rollcall.emulator.pages import PageRequest, page_links, parse_page_request, select_page
-from rollcall.emulator.problems import ApiProblem
+from rollcall.emulator.data.paging import PageRequest, page_links, parse_page_request, select_page
+from rollcall.emulator.responses import ApiProblem
 
 IDS = [f"{n:024x}" for n in range(1, 11)]
 

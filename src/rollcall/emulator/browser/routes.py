@@ -27,7 +27,7 @@ from rollcall.emulator.directory import (
     scan_page,
     search_text,
 )
-from rollcall.emulator.oauth_pages import document, scan_note
+from rollcall.emulator.html_page import document, scan_note
 
 PAGE_SIZE: Final = 100
 View = str  # "v2" or "v3"

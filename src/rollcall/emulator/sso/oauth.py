@@ -24,9 +24,9 @@ from rollcall.domain.paging import Link
 from rollcall.domain.timestamps import Clock, format_timestamp
 from rollcall.domain.user import User, as_role_name, default_login_role
 from rollcall.emulator.directory import SCAN_BUDGET, Directory, scan_page, search_text
-from rollcall.emulator.id_token import encode_id_token, id_token_claims
-from rollcall.emulator.identity import ApiVersion, MeDataType, json_response, me_routes, resolve_grant
-from rollcall.emulator.oauth_pages import AuthorizeRequest, error_page, login_page
+from rollcall.emulator.sso.id_token import encode_id_token, id_token_claims
+from rollcall.emulator.sso.sign_in_page import AuthorizeRequest, error_page, login_page
+from rollcall.emulator.sso.userinfo import ApiVersion, MeDataType, json_response, me_routes, resolve_grant
 from rollcall.emulator.tokens import AuthorizationCode, TokenRegistry
 
 CODE_LIFETIME_SECONDS: Final = 60

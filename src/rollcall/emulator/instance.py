@@ -18,15 +18,15 @@ from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import Clock, SystemClock
 from rollcall.domain.version import ApiVersion
 from rollcall.emulator.app import build_app
+from rollcall.emulator.assembly import app_extras
 from rollcall.emulator.control import mint_sso_token
+from rollcall.emulator.data.roster_changes import Operation, apply_roster_operations, change_roster
+from rollcall.emulator.data.state import EmulatorState
 from rollcall.emulator.faults import FaultPlan
-from rollcall.emulator.layer import identity_layer
-from rollcall.emulator.oauth import sign_in_url
-from rollcall.emulator.operations import Operation, apply_roster_operations, change_roster
 from rollcall.emulator.ratelimit import Bucket
 from rollcall.emulator.server import serve_in_thread
 from rollcall.emulator.sources import generate_snapshot, load_sftp_snapshot
-from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.sso.oauth import sign_in_url
 from rollcall.emulator.transport import SyncAsgiTransport, async_transport
 
 BASE_URL: Final = "http://clever.test"
@@ -61,7 +61,7 @@ class Emulator:
         self.state = EmulatorState(seed=seed, clock=clock)
         if redirect_uris:
             self.state.tokens.replace_redirect_uris(redirect_uris)
-        self.identity = identity_layer(
+        self.extras = app_extras(
             self.state,
             fault_plan=fault_plan,
             buckets=(Bucket(limit=rate_limit, window_seconds=rate_window_seconds),),
@@ -69,8 +69,8 @@ class Emulator:
         )
         self.app: Starlette = build_app(
             self.state,
-            extra_routes=[*extra_routes, *self.identity.routes],  # a caller's routes win
-            middleware=[*self.identity.middleware, *middleware],
+            extra_routes=[*extra_routes, *self.extras.routes],  # a caller's routes win
+            middleware=[*self.extras.middleware, *middleware],
         )
         self._transports: list[SyncAsgiTransport] = []
 
@@ -139,9 +139,9 @@ class Emulator:
     def set_faults(self, plan: FaultPlan | None) -> None:
         """Replace the fault plan (None clears it); counters start again from zero."""
         if plan is None:
-            self.identity.faults.clear()
+            self.extras.faults.clear()
         else:
-            self.identity.faults.replace(plan)
+            self.extras.faults.replace(plan)
 
     def advance_clock(self, delta: dt.timedelta) -> dt.datetime:
         """Move the emulator's clock forward (events older than 30 days drop off)."""

@@ -12,7 +12,7 @@ from rollcall.domain.record import Name
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.v2 import V2_COLLECTION_OF_ROLE
 from rollcall.emulator import Emulator
-from rollcall.emulator.feed import touched_by, version_changes
+from rollcall.emulator.data.event_feed import touched_by, version_changes
 from tests.emulator.strategies import districts
 
 COLLECTIONS = ["v3.0/users", "v3.1/users?role=student", "v2.1/teachers", "v2.1/students", "v3.0/sections"]

@@ -12,10 +12,10 @@ from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import Clock, FixedClock, RunningClock
 from rollcall.domain.user import RoleName, User
 from rollcall.domain.version import ApiVersion
-from rollcall.emulator.admission import admit_roster
-from rollcall.emulator.eventlog import EventLog, StoredEvent
-from rollcall.emulator.index import DistrictIndex
-from rollcall.emulator.render import Renderer
+from rollcall.emulator.data.admission import admit_roster
+from rollcall.emulator.data.district_index import DistrictIndex
+from rollcall.emulator.data.event_log import EventLog, StoredEvent
+from rollcall.emulator.data.render import Renderer
 from rollcall.emulator.tokens import TokenRegistry
 from rollcall.errors import NotFound, UsageError
 

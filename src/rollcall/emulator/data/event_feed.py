@@ -23,9 +23,9 @@ from rollcall.domain.timestamps import format_timestamp
 from rollcall.domain.user import User, to_v30
 from rollcall.domain.v2 import V2_PERSON_TYPES, V2Contact, split_into_v2
 from rollcall.domain.version import API_VERSIONS, ApiVersion
-from rollcall.emulator.eventlog import StoredEvent
-from rollcall.emulator.index import DistrictIndex
-from rollcall.emulator.render import ENCODER
+from rollcall.emulator.data.district_index import DistrictIndex
+from rollcall.emulator.data.event_log import StoredEvent
+from rollcall.emulator.data.render import ENCODER
 
 # The v3 collections of a snapshot; "touched" maps name the ids a change may have affected.
 SNAPSHOT_COLLECTIONS: Final = ("schools", "terms", "courses", "users", "sections", "resources")

@@ -11,8 +11,8 @@ import pytest
 
 from rollcall.client import CleverClient, HttpOptions
 from rollcall.client.oauth import CodeGrant, authorize_url, exchange_code, list_district_tokens
-from rollcall.emulator.id_token import decode_id_token
-from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.data.state import EmulatorState
+from rollcall.emulator.sso.id_token import decode_id_token
 from rollcall.emulator.transport import SyncAsgiTransport
 from rollcall.errors import BadRequest, Unauthorized
 from tests.emulator import identity_fixtures as served

@@ -9,7 +9,7 @@ from typing import Final
 
 from rollcall.domain.user import RoleName, User
 from rollcall.domain.version import ApiVersion
-from rollcall.emulator.index import EMPTY, DistrictIndex
+from rollcall.emulator.data.district_index import EMPTY, DistrictIndex
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 
 from rollcall.domain.acting_as import ActingAs
 from rollcall.domain.user import RoleName
-from rollcall.emulator.identity import bearer_token, me_v2, me_v3, userinfo
-from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.data.state import EmulatorState
+from rollcall.emulator.sso.userinfo import bearer_token, me_v2, me_v3, userinfo
 from tests.emulator import identity_fixtures as served
 from tests.factories import sign_in as fx
 

@@ -15,7 +15,7 @@ from rollcall.domain.district import Section
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import RoleName, User
 from rollcall.domain.v2 import V2_COLLECTION_OF_ROLE
-from rollcall.emulator.index import DistrictIndex
+from rollcall.emulator.data.district_index import DistrictIndex
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -17,8 +17,8 @@ from rollcall.domain.record import Record
 from rollcall.domain.user import to_v30
 from rollcall.domain.v2 import V2_PERSON_TYPES, V2PersonType
 from rollcall.domain.version import ApiVersion
-from rollcall.emulator.eventlog import EventLog
-from rollcall.emulator.index import DistrictIndex
+from rollcall.emulator.data.district_index import DistrictIndex
+from rollcall.emulator.data.event_log import EventLog
 
 ENCODER: Final = msgspec.json.Encoder()
 # Dropping the whole cache past this many items bounds memory when a client walks a million-user district.

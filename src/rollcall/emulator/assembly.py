@@ -1,6 +1,6 @@
-"""The identity layer in one piece for `build_app`: OAuth/SSO, `/me`, `/userinfo`, the data browser and the
-fault control routes, plus the fault and rate-limit middleware in the order they belong (faults outermost).
-"""
+"""What goes around the Data API in one piece for `build_app`: the home page, the identity provider
+(OAuth/SSO, `/me`, `/userinfo`), the data browser and the fault control routes, plus the fault and
+rate-limit middleware in the order they belong (faults outermost)."""
 
 from __future__ import annotations
 
@@ -10,17 +10,17 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from rollcall.domain.timestamps import Clock
-from rollcall.emulator.browser import browser_routes
+from rollcall.emulator.browser.routes import browser_routes
 from rollcall.emulator.directory import SCAN_BUDGET, Directory
 from rollcall.emulator.faults import FaultMiddleware, FaultPlan, FaultPlanHolder, fault_routes
 from rollcall.emulator.home import home_routes
-from rollcall.emulator.identity import ApiVersion, MeDataType
-from rollcall.emulator.oauth import identity_routes
 from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter, RateLimitMiddleware
+from rollcall.emulator.sso.oauth import identity_routes
+from rollcall.emulator.sso.userinfo import ApiVersion, MeDataType
 
 
 @dataclass(frozen=True, slots=True)
-class IdentityLayer:
+class AppExtras:
     """Routes to put before the data API's catch-all, middleware to wrap the app, and the live handles."""
 
     routes: list[BaseRoute]
@@ -29,7 +29,7 @@ class IdentityLayer:
     limiter: FixedWindowLimiter = field(default_factory=FixedWindowLimiter)
 
 
-def identity_layer(
+def app_extras(
     directory: Directory,
     *,
     fault_plan: FaultPlan | None = None,
@@ -38,7 +38,7 @@ def identity_layer(
     unversioned_me: ApiVersion = "v3.0",
     me_data_type: MeDataType = "role",
     scan_budget: int = SCAN_BUDGET,
-) -> IdentityLayer:
+) -> AppExtras:
     """Everything this layer adds to an emulator over `directory`.
 
     Rate-limit windows and fault 429 resets follow `limit_clock`, by default the directory's (injected) clock;
@@ -64,4 +64,4 @@ def identity_layer(
         Middleware(FaultMiddleware, plan_holder=holder, clock=clock, rate_limit=buckets[0].limit),
         Middleware(RateLimitMiddleware, clock=clock, limiter=limiter, tokens=directory.tokens),
     ]
-    return IdentityLayer(routes=routes, middleware=middleware, faults=holder, limiter=limiter)
+    return AppExtras(routes=routes, middleware=middleware, faults=holder, limiter=limiter)

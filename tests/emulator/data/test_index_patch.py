@@ -10,9 +10,9 @@ from rollcall.domain.district import Section
 from rollcall.domain.record import Name
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import Staff
-from rollcall.emulator.index import DistrictIndex
-from rollcall.emulator.operations import Operation, apply_operations
-from rollcall.emulator.patch import patch_index
+from rollcall.emulator.data.district_index import DistrictIndex
+from rollcall.emulator.data.index_patch import patch_index
+from rollcall.emulator.data.roster_changes import Operation, apply_operations
 from tests.emulator.strategies import DISTRICT_ID, districts
 
 

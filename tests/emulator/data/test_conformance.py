@@ -13,7 +13,7 @@ from rollcall.domain.district import Section
 from rollcall.domain.user import Staff
 from rollcall.domain.version import ApiVersion
 from rollcall.emulator import Emulator, Operation
-from rollcall.emulator.routes import served_paths
+from rollcall.emulator.data.routes import served_paths
 from tests.emulator.swagger import assert_valid, data_paths, response_definition
 from tests.factories.maple import DISTRICT, NORTH, SAM, SECTION_ART_N, SOUTH, STUDENTS, sample_snapshot
 

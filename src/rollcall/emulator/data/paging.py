@@ -10,7 +10,7 @@ from typing import Final
 from urllib.parse import urlencode
 
 from rollcall.domain.paging import DEFAULT_LIMIT, MAX_LIMIT
-from rollcall.emulator.problems import ApiProblem
+from rollcall.emulator.responses import ApiProblem
 
 PAGING_PARAMS: Final = frozenset({"limit", "starting_after", "ending_before"})
 

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 from starlette.testclient import TestClient
 
 from rollcall.emulator.app import build_app
+from rollcall.emulator.assembly import app_extras
 from rollcall.emulator.faults import parse_fault_plan
-from rollcall.emulator.layer import identity_layer
 from rollcall.emulator.ratelimit import Bucket
 from tests.emulator import identity_fixtures as served
 from tests.factories import sign_in as fx
@@ -18,7 +18,7 @@ from tests.factories import sign_in as fx
 
 def test_sso_login_to_me_through_the_assembled_layer() -> None:
     found = served.state()
-    layer = identity_layer(found, buckets=(Bucket(limit=5),))
+    layer = app_extras(found, buckets=(Bucket(limit=5),))
     app = build_app(found, extra_routes=layer.routes, middleware=layer.middleware)
     client = TestClient(app, follow_redirects=False)
     form = {

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.data.state import EmulatorState
 from rollcall.errors import NotFound, UsageError
 from tests.factories.maple import (
     DISTRICT,

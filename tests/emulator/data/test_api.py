@@ -306,7 +306,7 @@ def test_ids_a_snapshot_leaves_dangling_are_skipped_not_a_server_error() -> None
 def test_pages_stay_right_when_the_encoded_record_cache_overflows(
     client: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("rollcall.emulator.render.CACHE_LIMIT", 3)
+    monkeypatch.setattr("rollcall.emulator.data.render.CACHE_LIMIT", 3)
     expected = sorted(sample_snapshot().users)
     assert _ids(client.get("/v3.1/users?limit=5")) == expected[:5]
     assert _ids(client.get(f"/v3.1/users?limit=5&starting_after={expected[4]}")) == expected[5:10]

@@ -10,8 +10,8 @@ from starlette.testclient import TestClient
 
 from rollcall.domain.record import Name
 from rollcall.domain.user import DistrictAdmin, Roles, Staff, Student, Teacher, User
+from rollcall.emulator.data.state import EmulatorState
 from rollcall.emulator.directory import scan_page
-from rollcall.emulator.state import EmulatorState
 from tests.emulator import identity_fixtures as served
 from tests.factories import sign_in as fx
 

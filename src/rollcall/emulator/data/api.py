@@ -14,17 +14,17 @@ from rollcall.domain.event import EVENT_RECORD_TYPES
 from rollcall.domain.user import RoleName
 from rollcall.domain.v2 import V2_COLLECTION_OF_ROLE
 from rollcall.domain.version import API_VERSIONS, ApiVersion
-from rollcall.emulator.pages import page_links, parse_page_request, select_page
-from rollcall.emulator.problems import (
+from rollcall.emulator.data.paging import page_links, parse_page_request, select_page
+from rollcall.emulator.data.render import ENCODER, RecordMissing, Renderer
+from rollcall.emulator.data.routes import Collection, Filters, Relation, collections
+from rollcall.emulator.data.state import DistrictState, EmulatorState
+from rollcall.emulator.responses import (
     ApiProblem,
     RouteMissing,
     json_bytes_response,
     problem_response,
     route_missing_response,
 )
-from rollcall.emulator.render import ENCODER, RecordMissing, Renderer
-from rollcall.emulator.routes import Collection, Filters, Relation, collections
-from rollcall.emulator.state import DistrictState, EmulatorState
 from rollcall.emulator.tokens import Grant
 
 VERSIONS: Final[dict[str, ApiVersion]] = {version: version for version in API_VERSIONS}

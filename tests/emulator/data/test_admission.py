@@ -13,7 +13,7 @@ import pytest
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import DistrictAdmin, Staff, User
 from rollcall.emulator import Emulator
-from rollcall.emulator.admission import admit_roster
+from rollcall.emulator.data.admission import admit_roster
 from rollcall.errors import UsageError
 from rollcall.roster.record_ids import RosterIds
 from tests.factories.maple import (

@@ -15,12 +15,12 @@ from rollcall.domain.record import JsonObject, Record
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
 from rollcall.domain.version import ApiVersion
-from rollcall.emulator.admission import admit_roster
-from rollcall.emulator.eventlog import StoredEvent
-from rollcall.emulator.feed import Touched, all_versions_events
-from rollcall.emulator.index import DistrictIndex
-from rollcall.emulator.patch import patch_index
-from rollcall.emulator.state import EmulatorState
+from rollcall.emulator.data.admission import admit_roster
+from rollcall.emulator.data.district_index import DistrictIndex
+from rollcall.emulator.data.event_feed import Touched, all_versions_events
+from rollcall.emulator.data.event_log import StoredEvent
+from rollcall.emulator.data.index_patch import patch_index
+from rollcall.emulator.data.state import EmulatorState
 from rollcall.errors import UsageError
 
 RecordType = Literal["users", "schools", "sections", "terms", "courses", "resources", "district"]
