@@ -215,3 +215,42 @@ def test_contact_of_three_students(page: Page, served: Served, tmp_path: Path) -
     )
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("status")).to_have_text("You are signed out.")
+
+
+@pytest.fixture
+def operator_url(tmp_path: Path) -> Iterator[str]:
+    """A web app whose operators drive the migrate scenario's vendor database."""
+    from tests.migrate import scenario
+
+    legacy, truth = f"sqlite:///{tmp_path}/app.db", f"sqlite:///{tmp_path}/truth.db"
+    scenario.build_legacy(legacy)
+    scenario.write_truth(truth)
+    config = scenario.write_config(tmp_path / "migrate.toml", legacy, truth, batch_size=1)
+    emulator = Emulator(seed="web-operator")
+    store = Store.open(truth)
+    settings = settings_for(emulator, truth, operator_password=OPERATOR_PASSWORD, migrate_config=config)
+    with serve_in_thread(create_app(settings, store=store), "127.0.0.1", 0) as url:
+        yield url
+    store.close()
+
+
+OPERATOR_PASSWORD = "operator-pass-123"
+
+
+def test_operator_plans_and_applies_with_live_progress(page: Page, operator_url: str, tmp_path: Path) -> None:
+    page.goto(operator_url + "/operator")
+    page.get_by_label("Operator password").fill(OPERATOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Migration dashboard")
+    expect(page.locator("#state")).to_have_text("not_planned")
+    page.get_by_role("button", name="Plan", exact=True).click()
+    expect(page.locator("#merges")).to_contain_text("u-robin")  # the script reloads once the plan is done
+    expect(page.locator("#state")).to_have_text("planned")
+    _shot(page, tmp_path, "operator-plan")
+    page.get_by_label("apply plan").check()
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#progress h2")).to_contain_text("Apply finished")
+    expect(page.locator("#state")).to_have_text("applied")
+    _shot(page, tmp_path, "operator-applied")
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("status")).to_have_text("All invariants hold.")

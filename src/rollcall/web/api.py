@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import msgspec
 from fastapi import APIRouter, Header, HTTPException
 from pydantic import BaseModel
 from starlette.requests import Request
 
-from rollcall.errors import AccessUsageError
+from rollcall.errors import AccessUsageError, RollcallError
 from rollcall.web.context import csrf_matches, find_viewer, web_context
 from rollcall.web.engines import decide, visible_ids
 from rollcall.web.session import csrf_token, is_operator
@@ -128,10 +129,14 @@ def require_operator(request: Request) -> None:
 
 @router.get("/migration/status")
 def migration_status(request: Request) -> dict[str, object]:
-    """Where the v2 → v3 migration stands (operators only)."""
+    """Where the v2 → v3 migration stands, and the job running for the operators (operators only)."""
     require_operator(request)
-    config = web_context(request).settings.migrate_config
-    if config is None:
+    desk = web_context(request).desk
+    if desk is None:
         raise HTTPException(status_code=404, detail="no migration is configured (--migrate-config)")
-    # The migration engine (rollcall.migrate) is not part of this build yet: say so rather than guess.
-    raise HTTPException(status_code=501, detail="the migration engine is not available in this build")
+    try:
+        status: dict[str, object] = msgspec.to_builtins(desk.status())
+    except RollcallError as error:
+        raise HTTPException(status_code=409, detail=str(error)) from error
+    status["job"] = desk.job.to_builtins() if desk.job is not None else None
+    return status

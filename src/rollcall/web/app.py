@@ -19,6 +19,7 @@ from rollcall.errors import RollcallError
 from rollcall.store import Store
 from rollcall.web import api, auth, operator, pages, views
 from rollcall.web.context import WebContext, build_templates, render
+from rollcall.web.desk import MigrationDesk
 from rollcall.web.engines import Engines
 from rollcall.web.settings import WebSettings
 from rollcall.web.signin import CleverSignIn
@@ -63,6 +64,7 @@ def create_app(
         templates=build_templates(),
         clock=wall,
         engines=Engines(opened, load_policy(settings.access_policy)),
+        desk=MigrationDesk(settings.migrate_config) if settings.migrate_config is not None else None,
     )
     app.add_middleware(
         SessionMiddleware,

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from rollcall.domain.timestamps import Clock
 from rollcall.store import Store
+from rollcall.web.desk import MigrationDesk
 from rollcall.web.engines import Engines
 from rollcall.web.session import csrf_ok, csrf_token, find_signed_in, save_person
 from rollcall.web.settings import WebSettings
@@ -40,6 +41,7 @@ class WebContext:
     templates: Jinja2Templates
     clock: Clock
     engines: Engines
+    desk: MigrationDesk | None  # the operators' migration, when the settings name a config
 
 
 def web_context(request: Request) -> WebContext:
