@@ -72,6 +72,19 @@ def test_demo_serve_lets_a_person_sign_in_and_stops_on_ctrl_c() -> None:
             assert "You're logged in as a Contact." in home.text
             students = browser.get(web_url.group(1) + "/people")
             assert students.text.count('<td><a href="/people/') == int(contact.group(1))
+        operator = re.search(r"operators\s+(http://\S+/operator)\s+password\s+(\S+)", printed)
+        assert operator is not None
+        with httpx.Client(timeout=10) as desk:
+            form = desk.get(operator.group(1) + "/login").text
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+            assert csrf is not None
+            dashboard = desk.post(
+                operator.group(1) + "/login",
+                data={"password": operator.group(2), "csrf_token": csrf.group(1)},
+                follow_redirects=True,
+            )
+            assert dashboard.status_code == 200
+            assert '<td id="state">rolled_back</td>' in dashboard.text  # the story rolled its migration back
     finally:
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)

@@ -97,6 +97,11 @@ def serve_demo(run: DemoRun, *, host: str, port: int, emulator_port: int) -> Non
     web_url = f"http://{host}:{web_sock.getsockname()[1]}"
     emulator, store = run.served, run.synced
     tokens = emulator.state.tokens
+    # The migration chapters leave their config and the (rolled back) vendor database in the scratch
+    # directory: the operators' dashboard drives that same migration, behind a password made for this run.
+    config_path = run.scratch / "migrate.toml"
+    migrate_config = config_path if config_path.is_file() else None
+    operator_password = secrets.token_urlsafe(9) if migrate_config is not None else None
     settings = WebSettings(
         client_id=tokens.client_id,
         client_secret=tokens.client_secret,
@@ -105,6 +110,8 @@ def serve_demo(run: DemoRun, *, host: str, port: int, emulator_port: int) -> Non
         public_url=web_url,
         clever_url=clever_url,
         oauth_url=clever_url,
+        operator_password=operator_password,
+        migrate_config=migrate_config,
     )
     emulator.register_redirect_uri(settings.redirect_uri)
     # The app checks id_token expiry on the emulator's clock, whichever clock the emulator keeps.
@@ -114,6 +121,8 @@ def serve_demo(run: DemoRun, *, host: str, port: int, emulator_port: int) -> Non
         run.chapter("Click through it: Sign in with Clever, every role")
         out.print(f"web app   {web_url}", markup=False)
         out.print(f"emulator  {clever_url}  (Clever's API and sign-in page)", markup=False)
+        if operator_password is not None:
+            out.print(f"operators {web_url}/operator  password {operator_password}", markup=False)
         out.print(_people_table(pick_people(snapshot), snapshot))
         out.print("Open the web app and choose Sign in with Clever. Press Ctrl-C to stop.", markup=False)
         out.file.flush()
