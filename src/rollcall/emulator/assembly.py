@@ -15,7 +15,7 @@ from rollcall.emulator.directory import SCAN_BUDGET, Directory
 from rollcall.emulator.faults import FaultMiddleware, FaultPlan, FaultPlanHolder, fault_routes
 from rollcall.emulator.home import home_routes
 from rollcall.emulator.ratelimit import Bucket, FixedWindowLimiter, RateLimitMiddleware
-from rollcall.emulator.sso.oauth import identity_routes
+from rollcall.emulator.sso.routes import identity_routes
 from rollcall.emulator.sso.userinfo import ApiVersion, MeDataType
 
 

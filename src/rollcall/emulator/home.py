@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from rollcall.emulator.directory import Directory
 from rollcall.emulator.html_page import document
-from rollcall.emulator.sso.oauth import sign_in_url
+from rollcall.emulator.sso.authorize import sign_in_url
 
 
 def home_page(directory: Directory) -> str:

@@ -26,7 +26,7 @@ from rollcall.emulator.faults import FaultPlan
 from rollcall.emulator.ratelimit import Bucket
 from rollcall.emulator.server import serve_in_thread
 from rollcall.emulator.sources import generate_snapshot, load_sftp_snapshot
-from rollcall.emulator.sso.oauth import sign_in_url
+from rollcall.emulator.sso.authorize import sign_in_url
 from rollcall.emulator.transport import SyncAsgiTransport, async_transport
 
 BASE_URL: Final = "http://clever.test"

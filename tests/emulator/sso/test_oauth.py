@@ -13,8 +13,9 @@ from starlette.testclient import TestClient
 
 from rollcall.emulator import Emulator
 from rollcall.emulator.data.state import EmulatorState
+from rollcall.emulator.sso.authorize import redirect_target
 from rollcall.emulator.sso.id_token import InvalidIdToken, decode_id_token, encode_id_token
-from rollcall.emulator.sso.oauth import basic_credentials, redirect_target
+from rollcall.emulator.sso.token_endpoint import basic_credentials
 from rollcall.errors import UsageError
 from tests.emulator import identity_fixtures as served
 from tests.factories import sign_in as fx

@@ -1,411 +1,99 @@
-"""The data browser: server-rendered pages of what the emulator serves, with Clever's v2/v3 toggle (v3: one
-row per person with every role and its legacy id; v2: one record per role). Every page does bounded work:
-lists show 100 rows and searches stop once a page is full.
-"""
+"""The data browser's routes under `/browser`: each handler parses its path and query, builds the page
+(`browser.views`) and answers it as HTML; a page about something the emulator does not serve is a 404."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from html import escape
-from typing import Final, TypeVar
-from urllib.parse import urlencode
+from collections.abc import Callable, Mapping
 
-import msgspec
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from rollcall.domain.district import School, Section
-from rollcall.domain.snapshot import DistrictSnapshot
-from rollcall.domain.user import RoleName, User, as_role_name
-from rollcall.domain.v2 import MissingLegacyId, V2Person, V2PersonType, to_v2_records
-from rollcall.emulator.directory import (
-    SCAN_BUDGET,
-    Directory,
-    ScanPage,
-    find_person,
-    scan_page,
-    search_text,
-)
-from rollcall.emulator.html_page import document, scan_note
-
-PAGE_SIZE: Final = 100
-View = str  # "v2" or "v3"
-T = TypeVar("T")
+from rollcall.domain.user import as_role_name
+from rollcall.emulator.browser import views
+from rollcall.emulator.browser.views import PageMissing, PeopleQuery
+from rollcall.emulator.directory import SCAN_BUDGET, Directory
 
 
-def _pretty(value: object) -> str:
-    return escape(msgspec.json.format(msgspec.json.encode(value), indent=2).decode())
-
-
-def _full_name(user: User) -> str:
-    parts = (user.name.first, user.name.middle, user.name.last)
-    return " ".join(part for part in parts if part) or user.id
-
-
-def _href(path: str, **query: str | int | None) -> str:
-    pairs = {key: str(value) for key, value in query.items() if value not in (None, "")}
-    return escape(path + ("?" + urlencode(pairs) if pairs else ""))
-
-
-def _start(request: Request) -> int:
+def parse_start(params: Mapping[str, str]) -> int:
+    """The `start` position of a page (0 when absent or not a number)."""
     try:
-        return max(0, int(request.query_params.get("start", "0")))
+        return max(0, int(params.get("start", "0")))
     except ValueError:
         return 0
 
 
-def _pager(path: str, page: ScanPage[T], **query: str | int | None) -> str:
-    links = []
-    if page.prev_start is not None:
-        links.append(
-            f'<a rel="prev" href="{_href(path, **query, start=page.prev_start or None)}">← Previous</a>'
-        )
-    if page.next_start is not None:
-        links.append(f'<a rel="next" href="{_href(path, **query, start=page.next_start)}">Next →</a>')
-    return f'<nav class="pager" aria-label="Pages">{"".join(links)}</nav>' if links else ""
-
-
-def _table(caption: str, headers: tuple[str, ...], rows: list[str]) -> str:
-    if not rows:
-        return f"<p>No {escape(caption.lower())}.</p>"
-    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
-    return (
-        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+def parse_people_query(params: Mapping[str, str]) -> PeopleQuery:
+    """The people list's parameters: `view` (v2, else v3), `q`, `role` (ignored when unknown), `school`."""
+    return PeopleQuery(
+        view="v2" if params.get("view") == "v2" else "v3",
+        query=params.get("q", "").strip(),
+        role=as_role_name(params.get("role", "")),
+        school=params.get("school") or None,
+        start=parse_start(params),
     )
 
 
-def _nav(district_id: str | None = None, district_name: str | None = None) -> str:
-    crumbs = ['<a href="/browser">All districts</a>']
-    if district_id is not None:
-        crumbs.append(
-            f'<a href="{_href(f"/browser/{district_id}")}">{escape(district_name or district_id)}</a>'
-        )
-        crumbs.append(f'<a href="{_href(f"/browser/{district_id}/people", view="v3")}">People</a>')
-        crumbs.append(f'<a href="{_href(f"/browser/{district_id}/schools")}">Schools</a>')
-        crumbs.append(f'<a href="{_href(f"/browser/{district_id}/sections")}">Sections</a>')
-    return f'<nav aria-label="Breadcrumbs">{"".join(crumbs)}</nav>'
-
-
-def _not_found(what: str) -> Response:
-    return HTMLResponse(document("Not found", f"<p>{escape(what)}</p>", nav=_nav()), status_code=404)
-
-
-def _person_link(district_id: str, any_id: str, label: str) -> str:
-    return f'<a href="{_href(f"/browser/{district_id}/people/{any_id}")}">{escape(label)}</a>'
-
-
-def _school_link(district_id: str, snap: DistrictSnapshot, school_id: str) -> str:
-    school = snap.schools.get(school_id)
-    label = school.name if school else school_id
-    return f'<a href="{_href(f"/browser/{district_id}/schools/{school_id}")}">{escape(label)}</a>'
-
-
-def _roles_cell(user: User) -> str:
-    return "<br>".join(
-        f"{escape(role)} <small>legacy <code>{escape(user.legacy_id(role) or 'none')}</code></small>"
-        for role in user.role_names()
-    )
-
-
-def person_matches(user: User, needle: str, role: RoleName | None, school: str | None) -> bool:
-    """Search: `needle` (case-folded) in the name, email, v3 id or any legacy id; role and school filters."""
-    if role is not None and getattr(user.roles, role) is None:
-        return False
-    if school and school not in user.school_ids():
-        return False
-    if not needle:
-        return True
-    return needle in search_text(user)
-
-
-def _v3_rows(district_id: str, snap: DistrictSnapshot, users: list[User]) -> list[str]:
-    return [
-        f"<tr><td>{_person_link(district_id, user.id, _full_name(user))}</td>"
-        f"<td><code>{escape(user.id)}</code></td>"
-        f"<td>{escape(user.email or '')}</td><td>{_roles_cell(user)}</td>"
-        f"<td>{', '.join(_school_link(district_id, snap, s) for s in sorted(user.school_ids()))}</td></tr>"
-        for user in users
-    ]
-
-
-def _v2_records(user: User) -> list[tuple[V2PersonType, V2Person]] | str:
+def _html(build: Callable[[], str]) -> Response:
     try:
-        return to_v2_records(user)
-    except MissingLegacyId as exc:
-        return str(exc)
+        return HTMLResponse(build())
+    except PageMissing as missing:
+        return HTMLResponse(views.missing_page(str(missing)), status_code=404)
 
 
-def _v2_rows(district_id: str, users: list[User]) -> list[str]:
-    rows = []
-    for user in users:
-        records = _v2_records(user)
-        if isinstance(records, str):
-            rows.append(f'<tr><td colspan="5">{escape(records)}</td></tr>')
-            continue
-        for kind, record in records:
-            rows.append(
-                f"<tr><td>{escape(kind)}</td><td>{_person_link(district_id, record.id, record.id)}</td>"
-                f"<td>{escape(_full_name(user))}</td><td>{escape(getattr(record, 'email', None) or '')}</td>"
-                f"<td>{_person_link(district_id, user.id, user.id)}</td></tr>"
-            )
-    return rows
+class BrowserPages:
+    """The handlers of `/browser/*` over a `Directory`; filtered lists read at most `scan_budget` records."""
 
+    def __init__(self, directory: Directory, scan_budget: int = SCAN_BUDGET) -> None:
+        self.directory = directory
+        self.budget = scan_budget
 
-def _people_page(directory: Directory, request: Request, district_id: str, budget: int) -> Response:
-    snap = directory.snapshot(district_id)
-    params = request.query_params
-    view: View = "v2" if params.get("view") == "v2" else "v3"
-    query = params.get("q", "").strip()
-    role = as_role_name(params.get("role", ""))
-    school = params.get("school") or None
-    path = f"/browser/{district_id}/people"
-    exact = find_person(directory, query) if query else None
-    if exact is not None and exact[0] == district_id and person_matches(exact[1], "", role, school):
-        # An exact id (v3 or legacy) is a dictionary lookup, not a scan.
-        page: ScanPage[User] = ScanPage([exact[1]], 0, None, None)
-    else:
-        needle = query.casefold()
-        unfiltered = not needle and role is None and school is None
-        keep: Callable[[User], bool] | None = (
-            None if unfiltered else lambda user: person_matches(user, needle, role, school)
-        )
-        page = scan_page(snap.users, _start(request), PAGE_SIZE, keep, budget=budget)
-    filters: dict[str, str | int | None] = {"q": query or None, "role": role, "school": school}
-    toggle = " | ".join(
-        f"<strong>{label}</strong>"
-        if v == view
-        else f'<a href="{_href(path, view=v, **filters)}">{label}</a>'
-        for v, label in (("v3", "v3 (one user, all roles)"), ("v2", "v2 (one record per role)"))
-    )
-    role_options = '<option value="">any role</option>' + "".join(
-        f'<option value="{r}"{" selected" if r == role else ""}>{r}</option>'
-        for r in ("student", "teacher", "staff", "district_admin", "contact")
-    )
-    search = (
-        f'<form method="get" action="{escape(path)}" role="search">'
-        f'<input type="hidden" name="view" value="{view}">'
-        f'<label for="q">Name, email, id or legacy id</label><input id="q" name="q" value="{escape(query)}"> '
-        f'<label for="role">Role</label><select id="role" name="role">{role_options}</select> '
-        + (f'<input type="hidden" name="school" value="{escape(school)}">' if school else "")
-        + '<button type="submit">Search</button></form>'
-    )
-    if view == "v3":
-        table = _table(
-            "People (v3 users)", ("Name", "v3 id", "Email", "Roles and legacy ids", "Schools"),
-            _v3_rows(district_id, snap, page.items),
-        )  # fmt: skip
-    else:
-        table = _table(
-            "People (v2.1 records)", ("v2 collection", "v2 id", "Name", "Email", "v3 user"),
-            _v2_rows(district_id, page.items),
-        )  # fmt: skip
-    scope = f" at {_school_link(district_id, snap, school)}" if school else ""
-    body = (
-        f"<p>View: {toggle}</p>{search}<p>{len(snap.users)} users in the district{scope}; "
-        f"showing up to {PAGE_SIZE} people from position {page.start}.</p>"
-        + scan_note(page)
-        + f"{table}{_pager(path, page, view=view, **filters)}"
-    )
-    nav = _nav(district_id, snap.district.name)
-    return HTMLResponse(document(f"People of {snap.district.name}", body, nav=nav))
+    async def districts(self, request: Request) -> Response:
+        return _html(lambda: views.districts_page(self.directory))
 
+    async def district(self, request: Request) -> Response:
+        return _html(lambda: views.district_page(self.directory, request.path_params["district_id"]))
 
-def _person_detail(directory: Directory, district_id: str, any_id: str) -> Response:
-    found = find_person(directory, any_id)
-    if found is None or found[0] != district_id:
-        return _not_found(f"No user or legacy id {any_id} in district {district_id}.")
-    _, user, via_role = found
-    snap = directory.snapshot(district_id)
-    note = (
-        f"<p>{escape(any_id)} is the legacy (v2) id of this person's "
-        f"<strong>{escape(via_role)}</strong> role; "
-        f"their v3 id is <code>{escape(user.id)}</code>.</p>"
-        if via_role is not None and any_id != user.id
-        else ""
-    )
-    roles = [
-        f"<tr><td>{escape(role)}</td><td><code>{escape(user.legacy_id(role) or 'none')}</code></td>"
-        f"<td>{', '.join(_school_link(district_id, snap, s) for s in user.role_schools(role))}</td></tr>"
-        for role in user.role_names()
-    ]
-    records = _v2_records(user)
-    if isinstance(records, str):
-        v2 = f"<p>{escape(records)}</p>"
-    else:
-        v2 = "".join(
-            f"<h3>v2.1 {escape(kind)} <code>{escape(record.id)}</code></h3><pre>{_pretty(record)}</pre>"
-            for kind, record in records
-        )
-    body = (
-        f"{note}{_table('Roles', ('Role', 'Legacy id', 'Schools'), roles)}"
-        '<div class="columns"><section aria-label="v3">'
-        f"<h2>v3.1 user</h2><pre>{_pretty(user)}</pre></section>"
-        f'<section aria-label="v2"><h2>v2.1 records ({0 if isinstance(records, str) else len(records)})</h2>'
-        f"{v2}</section></div>"
-    )
-    return HTMLResponse(document(_full_name(user), body, nav=_nav(district_id, snap.district.name)))
+    async def schools(self, request: Request) -> Response:
+        start = parse_start(request.query_params)
+        return _html(lambda: views.schools_page(self.directory, request.path_params["district_id"], start))
 
+    async def sections(self, request: Request) -> Response:
+        district_id, params = request.path_params["district_id"], request.query_params
+        start, school = parse_start(params), params.get("school") or None
+        return _html(lambda: views.sections_page(self.directory, district_id, start, school, self.budget))
 
-def _school_rows(district_id: str, schools: list[School]) -> list[str]:
-    return [
-        f'<tr><td><a href="{_href(f"/browser/{district_id}/schools/{s.id}")}">{escape(s.name)}</a></td>'
-        f"<td><code>{escape(s.id)}</code></td><td>{escape(s.sis_id)}</td>"
-        f"<td>{escape(s.low_grade or '')}–{escape(s.high_grade or '')}</td></tr>"
-        for s in schools
-    ]
+    async def school(self, request: Request) -> Response:
+        district_id, school_id = request.path_params["district_id"], request.path_params["school_id"]
+        return _html(lambda: views.school_page(self.directory, district_id, school_id, self.budget))
 
+    async def section(self, request: Request) -> Response:
+        district_id, section_id = request.path_params["district_id"], request.path_params["section_id"]
+        return _html(lambda: views.section_page(self.directory, district_id, section_id))
 
-def _section_rows(district_id: str, snap: DistrictSnapshot, sections: list[Section]) -> list[str]:
-    return [
-        f'<tr><td><a href="{_href(f"/browser/{district_id}/sections/{s.id}")}">{escape(s.name)}</a></td>'
-        f"<td><code>{escape(s.id)}</code></td><td>{_school_link(district_id, snap, s.school)}</td>"
-        f"<td>{escape(s.subject or '')}</td><td>{len(s.teachers)}</td><td>{len(s.students)}</td></tr>"
-        for s in sections
-    ]
+    async def people(self, request: Request) -> Response:
+        wanted = parse_people_query(request.query_params)
+        district_id = request.path_params["district_id"]
+        return _html(lambda: views.people_page(self.directory, district_id, wanted, self.budget))
 
+    async def person(self, request: Request) -> Response:
+        district_id, person_id = request.path_params["district_id"], request.path_params["person_id"]
+        return _html(lambda: views.person_page(self.directory, district_id, person_id))
 
-SCHOOL_HEADERS: Final = ("Name", "Id", "SIS id", "Grades")
-SECTION_HEADERS: Final = ("Name", "Id", "School", "Subject", "Teachers", "Students")
+    def routes(self) -> list[BaseRoute]:
+        base = "/browser/{district_id}"
+        return [
+            Route("/browser", self.districts, methods=["GET"]),
+            Route(base, self.district, methods=["GET"]),
+            Route(f"{base}/schools", self.schools, methods=["GET"]),
+            Route(f"{base}/schools/{{school_id}}", self.school, methods=["GET"]),
+            Route(f"{base}/sections", self.sections, methods=["GET"]),
+            Route(f"{base}/sections/{{section_id}}", self.section, methods=["GET"]),
+            Route(f"{base}/people", self.people, methods=["GET"]),
+            Route(f"{base}/people/{{person_id}}", self.person, methods=["GET"]),
+        ]
 
 
 def browser_routes(directory: Directory, *, scan_budget: int = SCAN_BUDGET) -> list[BaseRoute]:
-    """`/browser` pages: districts, a district, its schools, sections and people (v2/v3), one person.
-    A filtered list reads at most `scan_budget` records per request."""
-
-    def known(district_id: str) -> bool:
-        return district_id in directory.district_ids()
-
-    async def districts(request: Request) -> Response:
-        rows = []
-        for district_id in directory.district_ids():
-            snap = directory.snapshot(district_id)
-            rows.append(
-                f'<tr><td><a href="{_href(f"/browser/{district_id}")}">{escape(snap.district.name)}</a></td>'
-                f"<td><code>{escape(district_id)}</code></td><td>{len(snap.schools)}</td>"
-                f"<td>{len(snap.sections)}</td><td>{len(snap.users)}</td></tr>"
-            )
-        table = _table("Districts", ("Name", "Id", "Schools", "Sections", "Users"), rows)
-        return HTMLResponse(document("Clever emulator data browser", table, nav=_nav()))
-
-    async def district(request: Request) -> Response:
-        district_id = request.path_params["district_id"]
-        if not known(district_id):
-            return _not_found(f"No district {district_id}.")
-        snap = directory.snapshot(district_id)
-        base = f"/browser/{district_id}"
-        schools = scan_page(snap.schools, 0, PAGE_SIZE)
-        sections = scan_page(snap.sections, 0, PAGE_SIZE)
-        body = (
-            f"<pre>{_pretty(snap.district)}</pre>"
-            f"<p>{len(snap.users)} users: "
-            f'<a href="{_href(base + "/people", view="v3")}">v3 view</a> · '
-            f'<a href="{_href(base + "/people", view="v2")}">v2 view</a></p>'
-            f"<h2>Schools ({len(snap.schools)})</h2>"
-            f"{_table('Schools', SCHOOL_HEADERS, _school_rows(district_id, schools.items))}"
-            f"{_pager(base + '/schools', schools)}"
-            f"<h2>Sections ({len(snap.sections)})</h2>"
-            f"{_table('Sections', SECTION_HEADERS, _section_rows(district_id, snap, sections.items))}"
-            f"{_pager(base + '/sections', sections)}"
-        )
-        return HTMLResponse(document(snap.district.name, body, nav=_nav(district_id, snap.district.name)))
-
-    async def schools(request: Request) -> Response:
-        district_id = request.path_params["district_id"]
-        if not known(district_id):
-            return _not_found(f"No district {district_id}.")
-        snap = directory.snapshot(district_id)
-        page = scan_page(snap.schools, _start(request), PAGE_SIZE)
-        body = _table("Schools", SCHOOL_HEADERS, _school_rows(district_id, page.items)) + _pager(
-            f"/browser/{district_id}/schools", page
-        )
-        return HTMLResponse(
-            document(f"Schools of {snap.district.name}", body, nav=_nav(district_id, snap.district.name))
-        )
-
-    async def sections(request: Request) -> Response:
-        district_id = request.path_params["district_id"]
-        if not known(district_id):
-            return _not_found(f"No district {district_id}.")
-        snap = directory.snapshot(district_id)
-        school = request.query_params.get("school") or None
-        keep = None if school is None else (lambda section: section.school == school)
-        page = scan_page(snap.sections, _start(request), PAGE_SIZE, keep, budget=scan_budget)
-        body = _table("Sections", SECTION_HEADERS, _section_rows(district_id, snap, page.items)) + _pager(
-            f"/browser/{district_id}/sections", page, school=school
-        )
-        title = f"Sections of {snap.district.name}"
-        return HTMLResponse(document(title, body, nav=_nav(district_id, snap.district.name)))
-
-    async def people(request: Request) -> Response:
-        district_id = request.path_params["district_id"]
-        if not known(district_id):
-            return _not_found(f"No district {district_id}.")
-        return _people_page(directory, request, district_id, scan_budget)
-
-    async def person(request: Request) -> Response:
-        district_id = request.path_params["district_id"]
-        if not known(district_id):
-            return _not_found(f"No district {district_id}.")
-        return _person_detail(directory, district_id, request.path_params["person_id"])
-
-    async def school(request: Request) -> Response:
-        district_id, school_id = request.path_params["district_id"], request.path_params["school_id"]
-        if not known(district_id) or school_id not in directory.snapshot(district_id).schools:
-            return _not_found(f"No school {school_id} in district {district_id}.")
-        snap = directory.snapshot(district_id)
-        record = snap.schools[school_id]
-        base = f"/browser/{district_id}"
-        page = scan_page(
-            snap.sections, 0, PAGE_SIZE, lambda section: section.school == school_id, budget=scan_budget
-        )
-        more = (
-            f'<p><a href="{_href(base + "/sections", school=school_id, start=page.next_start)}">'
-            "More sections →</a></p>"
-            if page.next_start is not None
-            else ""
-        )
-        body = (
-            f"<pre>{_pretty(record)}</pre>"
-            f'<p><a href="{_href(base + "/people", view="v3", school=school_id)}">People at this school</a>'
-            f"</p><h2>Sections</h2>"
-            f"{_table('Sections', SECTION_HEADERS, _section_rows(district_id, snap, page.items))}{more}"
-        )
-        return HTMLResponse(document(record.name, body, nav=_nav(district_id, snap.district.name)))
-
-    async def section(request: Request) -> Response:
-        district_id, section_id = request.path_params["district_id"], request.path_params["section_id"]
-        if not known(district_id) or section_id not in directory.snapshot(district_id).sections:
-            return _not_found(f"No section {section_id} in district {district_id}.")
-        snap = directory.snapshot(district_id)
-        record = snap.sections[section_id]
-
-        def people_rows(ids: list[str]) -> list[str]:
-            rows = []
-            for user_id in ids:
-                user = snap.users.get(user_id)
-                label = _full_name(user) if user else f"{user_id} (not in the district)"
-                rows.append(
-                    f"<tr><td>{_person_link(district_id, user_id, label)}</td>"
-                    f"<td><code>{escape(user_id)}</code></td></tr>"
-                )
-            return rows
-
-        body = (
-            f"<p>School: {_school_link(district_id, snap, record.school)}</p><pre>{_pretty(record)}</pre>"
-            f"<h2>Teachers</h2>{_table('Teachers', ('Name', 'v3 id'), people_rows(record.teachers))}"
-            f"<h2>Students</h2>{_table('Students', ('Name', 'id'), people_rows(record.students))}"
-        )
-        return HTMLResponse(document(record.name, body, nav=_nav(district_id, snap.district.name)))
-
-    return [
-        Route("/browser", districts, methods=["GET"]),
-        Route("/browser/{district_id}", district, methods=["GET"]),
-        Route("/browser/{district_id}/schools", schools, methods=["GET"]),
-        Route("/browser/{district_id}/schools/{school_id}", school, methods=["GET"]),
-        Route("/browser/{district_id}/sections", sections, methods=["GET"]),
-        Route("/browser/{district_id}/sections/{section_id}", section, methods=["GET"]),
-        Route("/browser/{district_id}/people", people, methods=["GET"]),
-        Route("/browser/{district_id}/people/{person_id}", person, methods=["GET"]),
-    ]
+    """`/browser` pages: districts, a district, its schools, sections and people (v2/v3), one person."""
+    return BrowserPages(directory, scan_budget).routes()
