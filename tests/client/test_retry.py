@@ -107,18 +107,18 @@ REQUEST = httpx.Request("GET", URL)
 @pytest.mark.parametrize(
     ("exc", "idempotent", "kind"),
     [
-        (httpx.ConnectError("refused", request=REQUEST), True, "transport"),
+        (httpx.ConnectError("refused", request=REQUEST), True, "unreachable"),
         (httpx.ReadError("reset by peer", request=REQUEST), True, "transport"),
         (httpx.RemoteProtocolError("incomplete chunked read", request=REQUEST), True, "transport"),
         (httpx.ReadTimeout("slow", request=REQUEST), True, "transport"),
         (httpx.DecodingError("bad gzip", request=REQUEST), True, "transport"),
         (httpx.UnsupportedProtocol("ftp", request=REQUEST), True, "fatal"),
         (httpx.LocalProtocolError("bad header", request=REQUEST), True, "fatal"),
-        (httpx.ConnectError("refused", request=REQUEST), False, "transport"),
+        (httpx.ConnectError("refused", request=REQUEST), False, "unreachable"),
         (httpx.ReadError("reset by peer", request=REQUEST), False, "fatal"),
         (ConnectionResetError("in-process reset"), True, "transport"),
         (ConnectionResetError("in-process reset"), False, "fatal"),
-        (ConnectionRefusedError("nobody listens"), False, "transport"),
+        (ConnectionRefusedError("nobody listens"), False, "unreachable"),
     ],
 )
 def test_exception_classification(
@@ -127,7 +127,8 @@ def test_exception_classification(
     failure = failure_for_exception(exc, URL, idempotent=idempotent)
     assert failure.kind == kind
     assert isinstance(failure.error, TransportError)
-    assert type(exc).__name__ in str(failure.error)
+    assert URL in str(failure.error)
+    assert (str(exc) if kind == "unreachable" else type(exc).__name__) in str(failure.error)
 
 
 def test_damaged_bodies_are_transport_failures() -> None:
@@ -229,3 +230,13 @@ def test_a_429_without_headers_backs_off() -> None:
 def test_nonsense_policies_are_refused(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=r"."):
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+def test_nobody_answering_is_tried_once_more_shortly_then_given_up() -> None:
+    policy = RetryPolicy()  # ten attempts for transient faults, two for an address nobody answers at
+    unreachable = failure_for_exception(httpx.ConnectError("[Errno 111] Connection refused"), URL)
+    rng = random.Random(0)
+    assert next_delay(policy, unreachable, 1, 0.0, NOW, rng) == policy.wait_initial
+    assert next_delay(policy, unreachable, 2, 0.0, NOW, rng) is None
+    assert next_delay(RetryPolicy(connect_attempts=1), unreachable, 1, 0.0, NOW, rng) is None
+    assert str(unreachable.error).startswith(f"cannot reach {URL} ([Errno 111] Connection refused)")

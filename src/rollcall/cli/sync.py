@@ -15,8 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 
 from rollcall.cli.console import err, out
 from rollcall.cli.logs import configure_logging
-from rollcall.client import DEFAULT_BASE_URL, CleverClient, list_district_tokens
-from rollcall.client.oauth import CLEVER_OAUTH_BASE
+from rollcall.client import DEFAULT_BASE_URL, CleverClient, list_district_tokens, oauth_base_for
 from rollcall.domain.paging import MAX_LIMIT
 from rollcall.domain.version import parse_api_version
 from rollcall.errors import Interrupted, RollcallError, SyncError, UsageError
@@ -141,8 +140,14 @@ def sync(
         ),
     ] = None,
     oauth_url: Annotated[
-        str, typer.Option("--oauth-url", metavar="URL", help="OAuth base URL.")
-    ] = CLEVER_OAUTH_BASE,
+        str | None,
+        typer.Option(
+            "--oauth-url",
+            metavar="URL",
+            help="OAuth base URL (default: https://clever.com for Clever's API, else the --clever-url host).",
+            show_default=False,
+        ),
+    ] = None,
     district: Annotated[
         str | None,
         typer.Option("--district", metavar="ID", help="Only this district id (checked against the token)."),
@@ -163,6 +168,7 @@ def sync(
     if all_districts:
         assert client_id is not None
         assert client_secret is not None
+        oauth_url = oauth_url or oauth_base_for(clever_url)
         found = list_district_tokens(client_id, client_secret, oauth_url, district_id=district)
         if not found:
             which = f"district {district}" if district else "any district"

@@ -12,6 +12,7 @@ from rollcall.client.oauth import (
     exchange_code,
     exchange_code_async,
     list_district_tokens,
+    oauth_base_for,
 )
 from rollcall.client.options import DEFAULT_BASE_URL, AsyncOptions, HttpOptions, SyncOptions
 from rollcall.client.page_walk import Page, PageInfo
@@ -47,6 +48,7 @@ __all__ = [
     "exchange_code",
     "exchange_code_async",
     "list_district_tokens",
+    "oauth_base_for",
     "pacing_delay",
     "parse_rate_limit",
 ]

@@ -90,8 +90,9 @@ class AsyncCleverClient(ClientBase[AsyncOptions, AsyncSession]):
         """The district `district_id`, or (without an id) the one district the token reaches."""
         if district_id is not None:
             return await self.get(self.endpoints.district(district_id))
-        found = await anext(self.iter(self.endpoints.districts()), None)
-        return first_district(found, self.api_version)
+        districts = self.endpoints.districts()
+        found = await anext(self.iter(districts), None)
+        return first_district(found, self.base_url + districts.path)
 
     async def latest_event_id(self) -> str | None:
         """The newest event's id (`GET /events?ending_before=last&limit=1`), `None` when there are none."""

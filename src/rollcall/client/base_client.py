@@ -11,6 +11,7 @@ import httpx
 
 from rollcall.client.options import (
     DEFAULT_BASE_URL,
+    api_base_url,
     check_page_size,
     resolve_version,
     start_url,
@@ -45,7 +46,7 @@ class ClientBase(ABC, Generic[OptionsT, SessionT]):
         self.api_version = resolve_version(api_version)
         self.endpoints = Endpoints(self.api_version)
         self.page_size = check_page_size(page_size)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = api_base_url(base_url, self.api_version)
         self._session = self._connect(BearerAuth(token), options)
 
     @abstractmethod
@@ -86,8 +87,8 @@ def decode_events(body: bytes) -> ListEnvelope[Event]:
     return decode_list(Event, body)
 
 
-def first_district(found: District | None, version: str) -> District:
-    """The one district a token reaches; `NotFound` when the list is empty."""
+def first_district(found: District | None, url: str) -> District:
+    """The one district a token reaches (the first of `url`'s list); `NotFound` when the list is empty."""
     if found is None:
-        raise NotFound(f"GET /{version}/districts returned no district for this token")
+        raise NotFound(f"GET {url} returned no district for this token", url=url)
     return found

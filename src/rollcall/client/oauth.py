@@ -13,11 +13,18 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 import msgspec
 
-from rollcall.client.options import AsyncOptions, HttpOptions, SyncOptions
-from rollcall.client.page_walk import same_origin_path
+from rollcall.client.options import (
+    DEFAULT_BASE_URL,
+    AsyncOptions,
+    HttpOptions,
+    SyncOptions,
+    absolute_url,
+    split_version,
+)
+from rollcall.client.page_walk import follow_next
 from rollcall.client.session import AsyncSession, SyncSession
 from rollcall.domain.paging import Link
-from rollcall.errors import CleverApiError, UsageError
+from rollcall.errors import UsageError
 
 CLEVER_OAUTH_BASE: Final = "https://clever.com"
 TOKEN_PATH: Final = "/oauth/tokens"
@@ -144,6 +151,13 @@ async def exchange_code_async(grant: CodeGrant, options: AsyncOptions | None = N
         await session.aclose()
 
 
+def oauth_base_for(data_url: str) -> str:
+    """The OAuth base that goes with a Data API base URL: Clever's own (https://clever.com) for
+    api.clever.com; any other host serves both, as the emulator does, so the same base URL."""
+    base, _ = split_version(absolute_url(data_url))
+    return CLEVER_OAUTH_BASE if urlsplit(base).hostname == urlsplit(DEFAULT_BASE_URL).hostname else base
+
+
 def list_district_tokens(
     client_id: str,
     client_secret: str,
@@ -154,13 +168,11 @@ def list_district_tokens(
 ) -> list[DistrictToken]:
     """Every district-app token of the app (`GET /oauth/tokens?owner_type=district`), following `next`
     links; `district_id` narrows it to one district."""
-    origin = urlsplit(base)
-    if not origin.scheme or not origin.netloc:
-        raise UsageError(f"base must be an absolute URL like https://clever.com, got {base!r}")
+    base = absolute_url(base, "OAuth base URL")
     query = [("owner_type", "district")] + ([("district", district_id)] if district_id else [])
     url: str | None = f"{TOKEN_PATH}?{urlencode(query)}"
     auth = httpx.BasicAuth(client_id, client_secret)
-    session = SyncSession(auth, options or HttpOptions(), base.rstrip("/"))
+    session = SyncSession(auth, options or HttpOptions(), base)
     found: list[DistrictToken] = []
     try:
         while url is not None:
@@ -175,9 +187,4 @@ def list_district_tokens(
 def next_tokens_url(page: TokensPage, current: str, base: str) -> str | None:
     """The next page of the token listing, by its `next` link (same rules as data lists)."""
     uri = next((link.uri for link in page.links if link.rel == "next"), None)
-    if not page.data or uri is None:
-        return None
-    target = same_origin_path(base, uri)
-    if target == current:
-        raise CleverApiError(f"the next link of {current} points at the same page; stopping", url=current)
-    return target
+    return follow_next(uri if page.data else None, current, base)

@@ -8,6 +8,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final, Generic, TypeAlias, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 import msgspec
@@ -65,6 +66,38 @@ def resolve_version(text: str) -> ApiVersion:
         return parse_api_version(text)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def absolute_url(url: str, what: str = "base URL") -> str:
+    """`url` without a trailing slash, once it has an http(s) scheme and a host; `UsageError` otherwise
+    (a URL without a scheme is a mistake in the call, not a network fault)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(
+            f"{what} {url!r} must be an absolute http(s) URL such as https://api.clever.com "
+            f"or http://127.0.0.1:8080"
+        )
+    return url.strip().rstrip("/")
+
+
+def api_base_url(url: str, version: ApiVersion) -> str:
+    """The Data API base URL, to which rollcall adds `/<version>/<path>`. A URL that already ends in the
+    client's version (`…/v3.1`, as Clever's docs write it) is accepted without it; one that ends in another
+    version is refused, saying so, rather than asking for `/v3.1/v3.0/users`."""
+    base, found = split_version(absolute_url(url))
+    if found is not None and found != version:
+        raise UsageError(
+            f"base URL {url!r} ends in API version {found}, but the client speaks {version}: "
+            f"drop the version from the URL (rollcall adds it to every path) or ask for API {found}"
+        )
+    return base
+
+
+def split_version(base: str) -> tuple[str, str | None]:
+    """`http://h/v3.1` → (`http://h`, `v3.1`): a last path segment shaped like an API version, split off."""
+    head, _, last = base.rpartition("/")
+    looks_like_version = last[:1] == "v" and last[1:].replace(".", "").isdigit()
+    return (head, last) if looks_like_version and urlsplit(head).netloc else (base, None)
 
 
 def check_page_size(size: int, *, enforce_max: bool = True) -> int:

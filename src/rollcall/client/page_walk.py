@@ -105,15 +105,19 @@ def same_origin_path(base_url: str, uri: str) -> str:
 
 def next_page_url(envelope: ListEnvelope[T], current: str, base_url: str) -> str | None:
     """Where the walk goes after the page fetched from `current`: `None` when the page is empty or has no
-    `next` link. A `next` that points back at the same page would loop forever, so it is an error."""
-    if not envelope.data:
-        return None
-    uri = envelope.link("next")
+    `next` link."""
+    return follow_next(envelope.link("next") if envelope.data else None, current, base_url)
+
+
+def follow_next(uri: str | None, current: str, base_url: str) -> str | None:
+    """The path a `next` link `uri` of the page fetched from `current` leads to (`None` without one). A
+    `next` that points back at the same page would loop forever, so it is an error naming the full URL."""
     if uri is None:
         return None
     target = same_origin_path(base_url, uri)
     if target == current:
-        raise CleverApiError(f"the next link of {current} points at the same page; stopping", url=current)
+        where = base_url.rstrip("/") + current
+        raise CleverApiError(f"the next link of {where} points at the same page; stopping", url=where)
     return target
 
 

@@ -197,13 +197,15 @@ def _retry_delay(
     now = pacer.now()
     delay = next_delay(pacer.policy, failure, attempt, now - started, now, pacer.rng)
     cause = reply if isinstance(reply, BaseException) else None
+    # Nobody answering is said once, by the error itself: no warning per attempt, no "gave up" line.
+    quiet = failure.kind == "unreachable"
     if delay is None:
-        if failure.retryable:
+        if failure.retryable and not quiet:
             log.error(
                 "client.gave_up", url=where, status=failure.error.status, kind=failure.kind, attempts=attempt
             )
         raise failure.error from cause
-    log.warning(
+    (log.debug if quiet else log.warning)(
         "client.rate_limited" if failure.kind == "rate_limited" else "client.retry",
         url=where,
         status=failure.error.status,

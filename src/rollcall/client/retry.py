@@ -39,7 +39,7 @@ ROUTE_NOT_FOUND_HINT: Final = (
 )
 _MESSAGE_CHARS: Final = 200
 
-FailureKind = Literal["rate_limited", "server", "transport", "fatal"]
+FailureKind = Literal["rate_limited", "server", "transport", "unreachable", "fatal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +57,12 @@ class RetryPolicy:
     wait_jitter: float = 1.0
     wait_exp_base: float = 2.0
     pacing: PacingPolicy = field(default_factory=PacingPolicy)
+    # A refused connection or an unknown host is tried this often, `wait_initial` apart: a server that is not
+    # there does not appear within a backoff budget, and the user should hear so at once.
+    connect_attempts: int = 2
 
     def __post_init__(self) -> None:
-        if self.attempts < 1:
+        if self.attempts < 1 or self.connect_attempts < 1:
             raise ValueError("a retry policy needs at least one attempt")
         if self.timeout < 0 or self.wait_initial < 0 or self.wait_max < 0 or self.wait_jitter < 0:
             raise ValueError("retry waits and the timeout cannot be negative")
@@ -108,6 +111,8 @@ def next_delay(
     """
     if not failure.retryable or attempts_made >= policy.attempts:
         return None
+    if failure.kind == "unreachable":
+        return policy.wait_initial if attempts_made < policy.connect_attempts else None
     delay: float | None = None
     if failure.kind == "rate_limited":
         delay = reset_wait(failure.rate_limit, now, policy.pacing.margin)
@@ -220,6 +225,9 @@ _NOT_SENT_EXCEPTIONS: Final = (
     ConnectionRefusedError,
 )
 
+# Nobody answers at that address (connection refused, unknown host): not a transient fault.
+_UNREACHABLE_EXCEPTIONS: Final = (httpx.ConnectError, ConnectionRefusedError)
+
 
 TRANSPORT_EXCEPTIONS: Final = (httpx.HTTPError, ConnectionError)
 TransportException = httpx.HTTPError | ConnectionError
@@ -233,6 +241,10 @@ def failure_for_exception(
 
     Besides httpx's own exceptions, a bare `ConnectionError` counts as a reset: in-process transports
     (an ASGI app behind the transport seam) surface the socket-level error unwrapped."""
+    if isinstance(exc, _UNREACHABLE_EXCEPTIONS):
+        reason = str(exc) or type(exc).__name__
+        message = f"cannot reach {url} ({reason}): is the server running, and is the URL right?"
+        return Failure("unreachable", TransportError(message, url=url))
     error = TransportError(f"{method} {url}: {type(exc).__name__}: {exc}", url=url)
     retryable = _RETRYABLE_EXCEPTIONS if idempotent else _NOT_SENT_EXCEPTIONS
     return Failure("transport" if isinstance(exc, retryable) else "fatal", error)

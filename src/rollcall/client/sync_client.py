@@ -76,7 +76,8 @@ class CleverClient(ClientBase[SyncOptions, SyncSession]):
         """The district `district_id`, or (without an id) the one district the token reaches."""
         if district_id is not None:
             return self.get(self.endpoints.district(district_id))
-        return first_district(next(self.iter(self.endpoints.districts()), None), self.api_version)
+        districts = self.endpoints.districts()
+        return first_district(next(self.iter(districts), None), self.base_url + districts.path)
 
     def latest_event_id(self) -> str | None:
         """The newest event's id (`GET /events?ending_before=last&limit=1`), `None` when there are none.

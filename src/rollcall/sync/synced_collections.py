@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
-from rollcall.client.queries import Endpoints, ListQuery
+from rollcall.client import Endpoints, ListQuery
 from rollcall.domain.district import Course, District, School, Section, Term
 from rollcall.domain.user import User
 from rollcall.store import (

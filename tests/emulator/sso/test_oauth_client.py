@@ -44,21 +44,18 @@ def sign_in(found: EmulatorState, transport: SyncAsgiTransport, user_id: str, ro
     return query["code"][0]
 
 
+def _grant(found: EmulatorState, code: str, secret: str | None = None) -> CodeGrant:
+    """The web app's code exchange against the emulator, with its own secret unless told otherwise."""
+    client_secret = found.tokens.client_secret if secret is None else secret
+    return CodeGrant(code, served.REDIRECT_URI, found.tokens.client_id, client_secret, f"{BASE}/oauth/tokens")
+
+
 def test_sso_round_trip_with_rollcalls_client_keeps_every_role(
     emulator: tuple[EmulatorState, SyncAsgiTransport],
 ) -> None:
     found, transport = emulator
     code = sign_in(found, transport, fx.ROBIN, "staff")
-    tokens = exchange_code(
-        CodeGrant(
-            code,
-            served.REDIRECT_URI,
-            found.tokens.client_id,
-            found.tokens.client_secret,
-            token_url=f"{BASE}/oauth/tokens",
-        ),
-        HttpOptions(transport=transport),
-    )
+    tokens = exchange_code(_grant(found, code), HttpOptions(transport=transport))
     assert tokens.id_token is not None
     claims = decode_id_token(
         tokens.id_token,
@@ -78,32 +75,14 @@ def test_sso_round_trip_with_rollcalls_client_keeps_every_role(
     ) as v2:
         assert v2.me_identity().id == fx.ROBIN_STAFF_LEGACY
     with pytest.raises(BadRequest):  # the code is single-use
-        exchange_code(
-            CodeGrant(
-                code,
-                served.REDIRECT_URI,
-                found.tokens.client_id,
-                found.tokens.client_secret,
-                token_url=f"{BASE}/oauth/tokens",
-            ),
-            HttpOptions(transport=transport),
-        )
+        exchange_code(_grant(found, code), HttpOptions(transport=transport))
 
 
 def test_client_errors_and_district_token_listing(emulator: tuple[EmulatorState, SyncAsgiTransport]) -> None:
     found, transport = emulator
     code = sign_in(found, transport, fx.ADA, "student")
     with pytest.raises(Unauthorized):
-        exchange_code(
-            CodeGrant(
-                code,
-                served.REDIRECT_URI,
-                found.tokens.client_id,
-                "wrong-secret",
-                token_url=f"{BASE}/oauth/tokens",
-            ),
-            HttpOptions(transport=transport),
-        )
+        exchange_code(_grant(found, code, "wrong-secret"), HttpOptions(transport=transport))
     listed = list_district_tokens(
         found.tokens.client_id,
         found.tokens.client_secret,
