@@ -21,7 +21,7 @@ def test_demo_serves_syncs_and_resolves_every_legacy_id_of_a_multi_role_person()
     assert "GET /v2.1/school_admins/" in result.stdout
     assert "GET /v3.1/users/" in result.stdout
     assert "full sync" in result.stdout
-    lookup = result.stdout.split("Migrate: find each old account", 1)[1]
+    lookup = result.stdout.split("Migrate: find each old account", 1)[1].split("Ask the access engine", 1)[0]
     assert lookup.count("│ yes") >= 2
     assert "NO" not in lookup
     assert "[info" not in result.stdout + result.stderr  # quiet unless --verbose
@@ -35,6 +35,10 @@ def test_demo_serves_syncs_and_resolves_every_legacy_id_of_a_multi_role_person()
     assert "duplicates removed" in migration
     assert "before apply and after rollback: identical" in migration
     assert "HTML migration report: " in migration
+    access = result.stdout.split("Ask the access engine who may do what", 1)[1].split("Next", 1)[0]
+    assert "allowed" in access
+    assert "denied" in access
+    assert "acting as" in access
     next_steps = result.stdout.split("Next", 1)[1]
     assert "rollcall emulator serve --generate-students 300 --seed t" in next_steps
     assert "rollcall sync --clever-url http://127.0.0.1:8765 --token " in next_steps

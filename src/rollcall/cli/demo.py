@@ -20,6 +20,7 @@ from rich.table import Table
 
 from rollcall.cli.console import out
 from rollcall.cli.demo_migrate import migrate_accounts
+from rollcall.cli.demo_access import show_permissions
 from rollcall.cli.demo_run import DemoRun
 from rollcall.cli.roster import roles_table
 from rollcall.domain.snapshot import DistrictSnapshot
@@ -160,6 +161,7 @@ STEPS: tuple[Callable[[DemoRun], None], ...] = (
     sync_store,
     show_legacy_lookup,
     migrate_accounts,
+    show_permissions,
     show_next,
 )
 
