@@ -19,8 +19,8 @@ from rich.syntax import Syntax
 from rich.table import Table
 
 from rollcall.cli.console import out
-from rollcall.cli.demo_migrate import migrate_accounts
 from rollcall.cli.demo_access import show_permissions
+from rollcall.cli.demo_migrate import migrate_accounts
 from rollcall.cli.demo_run import DemoRun
 from rollcall.cli.roster import roles_table
 from rollcall.domain.snapshot import DistrictSnapshot
