@@ -1,0 +1,405 @@
+"""Access checks on a generated district whose facts are read from a synced store: the engine's index build
+(time, memory), then checks/s and p50/p99 latency over a realistic mix of questions, side by side in the same
+run with pycasbin (RBAC with domains, the usual way Python apps model per-school roles, given the same facts
+and the same default policy) and with one plain SQL query per check against the same store.
+
+    PYTHONPATH=src python benchmarks/bench_access.py [--students 100000 | --largest] [--db URL] [--checks N]
+
+Without --db the store is built first in a child process: the roster generator's district written into a
+fresh SQLite file through the store's own batches (what a first full sync writes). With --db the store is
+reused (the district is the first one it holds). Index memory is the RSS growth of building the engine,
+beside the store's size on disk. Throughput is checks per CPU-second of the measuring process (the machine
+is shared); latencies are wall-clock per check. pycasbin gets every role assignment of every user the
+questions ask about (and every policy line): loading all of a large district's assignments into its role
+manager takes far longer than the whole run, and would not make it faster per check. Every engine decision
+is compared with pycasbin's and SQL's on the questions they share (acting as has no pycasbin/SQL form).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import casbin
+import sqlalchemy as sa
+
+from rollcall.access import AccessEngine
+from rollcall.access.index import FactIndex
+from rollcall.store import Store, district_batch, school_batch, section_batch, user_batch
+
+LARGEST = 1_060_000
+Question = tuple[str, str, str, str | None]  # user, action, target, acting as
+
+
+def rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- the store ----------------------------------------------------------------------------------------------
+
+
+def build_store(url: str, students: int) -> None:
+    """Child process: generate the district and write it as a first full sync does."""
+    from rollcall.emulator.sources import generate_snapshot
+
+    started = time.perf_counter()
+    snapshot = generate_snapshot(students=students, seed="bench-access")
+    generated = time.perf_counter() - started
+    run = "bench"
+    with Store.open(url) as store:
+        with store.transaction() as tx:
+            tx.defer_indexes()
+            tx.write(district_batch([snapshot.district], run))
+            tx.write(school_batch(list(snapshot.schools.values()), run))
+        sections, users = list(snapshot.sections.values()), list(snapshot.users.values())
+        for start in range(0, len(sections), 10_000):
+            with store.transaction() as tx:
+                tx.write(section_batch(sections[start : start + 10_000], run))
+        for start in range(0, len(users), 10_000):
+            with store.transaction() as tx:
+                tx.write(user_batch(users[start : start + 10_000], run))
+        with store.transaction() as tx:
+            tx.ensure_indexes()
+    print(f"store: {students:,} students generated in {generated:.0f} s, written in "
+          f"{time.perf_counter() - started - generated:.0f} s", flush=True)  # fmt: skip
+
+
+def first_district(store: Store) -> str:
+    with store.engine.connect() as connection:
+        return str(connection.execute(sa.text("SELECT id FROM districts ORDER BY id LIMIT 1")).scalar_one())
+
+
+def store_size_mib(url: str) -> float | None:
+    path = sa.make_url(url).database
+    if not url.startswith("sqlite") or not path:
+        return None
+    return (
+        sum(Path(path + suffix).stat().st_size for suffix in ("", "-wal") if Path(path + suffix).exists())
+        / 2**20
+    )
+
+
+# -- the questions ------------------------------------------------------------------------------------------
+
+
+def questions(index: FactIndex, count: int, rng: random.Random) -> list[Question]:
+    """A realistic mix: teachers on their own and other sections and on their students, staff on sections of
+    their schools, multi-role users with and without acting as one role, contacts, students, district
+    admins, tech leads managing schools, and plain denials."""
+    roles = index.roles
+    teachers = sorted(u for u, held in roles.items() if "teacher" in held and index.teaches.get(u))
+    staff = sorted(u for u, held in roles.items() if "staff" in held and index.schools_of["staff"].get(u))
+    multi = sorted(u for u in teachers if "staff" in roles[u])
+    contacts = sorted(u for u, held in roles.items() if "contact" in held and index.contacts.get(u))
+    students = sorted(u for u, held in roles.items() if "student" in held and index.enrolled.get(u))
+    admins = sorted(u for u, held in roles.items() if "district_admin" in held)
+    sections = sorted(index.section_school)
+    users = sorted(roles)
+    schools = sorted(index.school_names)
+
+    def staff_section(user: str) -> str:
+        school = rng.choice(index.schools_of["staff"][user])
+        return rng.choice(sorted(index.school_sections.get(school, ())) or sections)
+
+    def own(user: str) -> str:
+        return rng.choice(sorted(index.teaches[user]))
+
+    pick = rng.choice
+    staff_schools = index.schools_of["staff"]
+
+    def mixed_view(user: str, acting_as: str | None) -> Question:
+        return (user, "view", f"section:{staff_section(user)}", acting_as)
+
+    makers: list[tuple[int, Callable[[], Question]]] = [
+        (14, lambda: (u := pick(teachers), "edit", f"section:{own(u)}", None)),
+        (8, lambda: (pick(teachers), "edit", f"section:{pick(sections)}", None)),
+        (10, lambda: (u := pick(teachers), "view", f"user:{pick(index.section_students[own(u)] or users)}",
+                      None)),
+        (12, lambda: mixed_view(pick(staff), None)),
+        (5, lambda: (u := pick(staff), "edit", f"section:{staff_section(u)}", None)),
+        (6, lambda: (pick(staff), "view", f"user:{pick(users)}", None)),
+        (4, lambda: (u := pick(staff), "manage", f"school:{pick(staff_schools[u])}", None)),
+        (6, lambda: mixed_view(pick(multi), None)),
+        (6, lambda: mixed_view(pick(multi), "teacher")),
+        (4, lambda: (u := pick(multi), "edit", f"section:{own(u)}", "staff")),
+        (4, lambda: (u := pick(multi), "edit", f"section:{own(u)}", "teacher")),
+        (6, lambda: (u := pick(contacts), "view", f"user:{pick(sorted(index.contacts[u]))}", None)),
+        (3, lambda: (pick(contacts), "view", f"user:{pick(users)}", None)),
+        (6, lambda: (u := pick(students), "view", f"section:{pick(index.enrolled[u])}", None)),
+        (2, lambda: (pick(students), "view", f"user:{pick(users)}", None)),
+        (2, lambda: (pick(admins), pick(["view", "edit", "manage"]), f"section:{pick(sections)}", None)),
+        (2, lambda: (pick(admins), pick(["view", "edit"]), f"user:{pick(users)}", None)),
+        (1, lambda: (pick(admins), "manage", f"school:{pick(schools)}", None)),
+    ]  # fmt: skip
+    makers = [(weight, make) for weight, make in makers if weight]
+    weights = [weight for weight, _ in makers]
+    picked = rng.choices([make for _, make in makers], weights=weights, k=count)
+    return [make() for make in picked]
+
+
+# -- pycasbin ------------------------------------------------------------------------------------------------
+
+CASBIN_MODEL = """
+[request_definition]
+r = sub, dom, obj, act
+
+[policy_definition]
+p = sub, dom, obj, act
+
+[role_definition]
+g = _, _, _
+
+[policy_effect]
+e = some(where (p.eft == allow))
+
+[matchers]
+m = g(r.sub, p.sub, r.dom) && keyMatch(r.dom, p.dom) && r.obj == p.obj && r.act == p.act
+"""
+# The default policy as RBAC with domains: a role is held in a domain (a section taught or enrolled in, a
+# school, the district, a contact's student, the user themselves); each line grants a role in any domain of
+# one kind some action on one target kind.
+CASBIN_POLICY = [
+    ("teacher", "section:*", "section", "view"), ("teacher", "section:*", "section", "edit"),
+    ("teacher", "section:*", "user", "view"), ("teacher", "school:*", "school", "view"),
+    ("staff", "school:*", "school", "view"), ("staff", "school:*", "section", "view"),
+    ("staff", "school:*", "user", "view"), ("techlead", "school:*", "school", "manage"),
+    *(("district_admin", "district:*", kind, action) for kind in ("district", "school", "section", "user")
+      for action in ("view", "edit", "manage")),
+    ("contact", "student:*", "user", "view"), ("student", "user:*", "user", "view"),
+    ("student", "section:*", "section", "view"),
+]  # fmt: skip
+
+
+def casbin_enforcer(index: FactIndex, users: Sequence[str]) -> casbin.Enforcer:
+    """Every role assignment of `users` (and the whole policy) in a pycasbin enforcer."""
+    with tempfile.NamedTemporaryFile("w", suffix=".conf", delete=False) as conf:
+        conf.write(CASBIN_MODEL)
+    enforcer = casbin.Enforcer(conf.name)
+    os.unlink(conf.name)
+    enforcer.add_policies([list(line) for line in CASBIN_POLICY])
+    grouping: list[list[str]] = []
+    for user in users:
+        held = index.roles.get(user, ())
+        if "teacher" in held:
+            grouping += [[user, "teacher", f"section:{s}"] for s in index.teaches.get(user, ())]
+            grouping += [[user, "teacher", f"school:{s}"] for s in index.schools_of["teacher"].get(user, ())]
+        if "staff" in held:
+            grouping += [[user, "staff", f"school:{s}"] for s in index.schools_of["staff"].get(user, ())]
+            if "SchoolTechLead" in index.staff_roles.get(user, ()):
+                grouping += [
+                    [user, "techlead", f"school:{s}"] for s in index.schools_of["staff"].get(user, ())
+                ]
+        if "district_admin" in held:
+            grouping.append([user, "district_admin", f"district:{index.district_id}"])
+        if "contact" in held:
+            grouping += [[user, "contact", f"student:{s}"] for s in index.contacts.get(user, {})]
+        if "student" in held:
+            grouping.append([user, "student", f"user:{user}"])
+            grouping += [[user, "student", f"section:{s}"] for s in index.enrolled.get(user, ())]
+    enforcer.add_grouping_policies(grouping)
+    return enforcer
+
+
+def casbin_check(enforcer: casbin.Enforcer, index: FactIndex, user: str, action: str, target: str) -> bool:
+    """What an app does with RBAC-with-domains: try each domain the target lies in until one allows."""
+    kind, _, target_id = target.partition(":")
+    domains = [f"district:{index.district_id}"]
+    if kind == "section":
+        domains += [f"section:{target_id}", f"school:{index.section_school.get(target_id, '')}"]
+    elif kind == "school":
+        domains.append(f"school:{target_id}")
+    elif kind == "user":
+        domains += [f"user:{target_id}", f"student:{target_id}"]
+        domains += [f"section:{s}" for s in index.enrolled.get(target_id, ())]
+        domains += [f"school:{s}" for s in index.member_schools(target_id)]
+    return any(enforcer.enforce(user, domain, kind, action) for domain in domains)
+
+
+# -- one SQL query per check ---------------------------------------------------------------------------------
+
+_HOLDS = "EXISTS (SELECT 1 FROM user_roles WHERE user_id = :u AND role = '{role}')"
+SQL_BY_KIND = {
+    "section": f"""SELECT {_HOLDS.format(role='district_admin')}
+          AND EXISTS (SELECT 1 FROM sections WHERE id = :t AND district_id = :d AND deleted_at IS NULL),
+        {_HOLDS.format(role='teacher')}
+          AND EXISTS (SELECT 1 FROM section_teachers WHERE section_id = :t AND teacher_id = :u),
+        EXISTS (SELECT 1 FROM sections s JOIN role_schools r ON r.school_id = s.school_id
+                WHERE s.id = :t AND r.user_id = :u AND r.role = 'staff'),
+        {_HOLDS.format(role='student')}
+          AND EXISTS (SELECT 1 FROM section_students WHERE section_id = :t AND student_id = :u)""",
+    "user": f"""SELECT {_HOLDS.format(role='district_admin')}
+          AND EXISTS (SELECT 1 FROM users WHERE id = :t AND district_id = :d AND deleted_at IS NULL),
+        {_HOLDS.format(role='teacher')} AND EXISTS (SELECT 1 FROM section_teachers st JOIN section_students ss
+                ON ss.section_id = st.section_id WHERE st.teacher_id = :u AND ss.student_id = :t),
+        EXISTS (SELECT 1 FROM role_schools mine JOIN role_schools theirs ON theirs.school_id = mine.school_id
+                WHERE mine.user_id = :u AND mine.role = 'staff' AND theirs.user_id = :t),
+        (:u = :t AND {_HOLDS.format(role='student')})
+          OR EXISTS (SELECT 1 FROM contact_relationships WHERE contact_id = :u AND student_id = :t)""",
+    "school": f"""SELECT {_HOLDS.format(role='district_admin')}
+          AND EXISTS (SELECT 1 FROM schools WHERE id = :t AND district_id = :d AND deleted_at IS NULL),
+        EXISTS (SELECT 1 FROM role_schools
+                WHERE user_id = :u AND school_id = :t AND role IN ('teacher', 'staff')),
+        EXISTS (SELECT 1 FROM role_schools r
+                JOIN user_roles ur ON ur.user_id = r.user_id AND ur.role = 'staff'
+                WHERE r.user_id = :u AND r.school_id = :t AND r.role = 'staff'
+                AND ur.staff_roles LIKE '%SchoolTechLead%'),
+        0""",
+    "district": f"SELECT {_HOLDS.format(role='district_admin')} AND :t = :d, 0, 0, 0",
+}  # fmt: skip
+
+
+def sql_check(connection: sa.Connection, statements: dict[str, sa.TextClause], district: str,
+              user: str, action: str, target: str) -> bool:  # fmt: skip
+    """The default policy as one SQL query per check: [admin, (teacher), (staff/tech lead), (student/…)]."""
+    kind, _, target_id = target.partition(":")
+    admin, first, second, third = connection.execute(
+        statements[kind], {"u": user, "t": target_id, "d": district}
+    ).one()
+    if admin:
+        return True
+    if kind == "section":
+        return bool(first) if action == "edit" else action == "view" and bool(first or second or third)
+    if kind == "school":
+        return bool(second) if action == "manage" else action == "view" and bool(first)
+    return action == "view" and bool(first or second or third)
+
+
+# -- measuring -----------------------------------------------------------------------------------------------
+
+
+def timed(
+    check: Callable[[str, str, str, str | None], object], asked: Sequence[Question]
+) -> tuple[float, list[int]]:
+    """Throughput over `asked` (one plain loop), then per-check latencies in ns (a second loop)."""
+    # CPU time, not wall time: the machine is shared, and a process waiting for a core would charge its
+    # wait to whichever check was running. Each side is measured the same way.
+    started = time.process_time()
+    for user, action, target, role in asked:
+        check(user, action, target, role)
+    rate = len(asked) / (time.process_time() - started)
+    clock = time.perf_counter_ns
+    latencies = []
+    for user, action, target, role in asked:
+        before = clock()
+        check(user, action, target, role)
+        latencies.append(clock() - before)
+    return rate, latencies
+
+
+def percentile(values: list[int], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] / 1000
+
+
+def report(label: str, rate: float, latencies: list[int]) -> None:
+    print(f"  {label:<34} {rate:>12,.0f} checks/CPU-s   p50 {percentile(latencies, 0.5):>8.1f} µs"
+          f"   p99 {percentile(latencies, 0.99):>8.1f} µs", flush=True)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--students", type=int, default=100_000)
+    parser.add_argument("--largest", action="store_true", help=f"{LARGEST:,} students")
+    parser.add_argument(
+        "--db", help="reuse this synced store (default: build one in a temporary SQLite file)"
+    )
+    parser.add_argument("--keep", help="build the store at this SQLite path and keep it")
+    parser.add_argument("--checks", type=int, default=200_000, help="engine questions")
+    parser.add_argument("--peer-checks", type=int, default=5_000, help="questions for pycasbin and SQL")
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    students = LARGEST if options.largest else options.students
+    if options.build_only:
+        build_store(options.db, students)
+        return
+    scratch = tempfile.TemporaryDirectory(prefix="bench-access-")
+    url = options.db
+    if url is None:
+        path = options.keep or f"{scratch.name}/rollcall.db"
+        url = f"sqlite:///{path}"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+        subprocess.run([sys.executable, __file__, "--build-only", "--db", url, "--students", str(students)],
+                       check=True, env=env)  # fmt: skip
+    with Store.open(url, migrate=False) as store:
+        district = first_district(store)
+        gc.collect()
+        before = rss_mib()
+        started = time.perf_counter()
+        engine = AccessEngine(store.access_facts(district))
+        build = time.perf_counter() - started
+        gc.collect()
+        index_mib = rss_mib() - before
+        index = engine.index
+        size = store_size_mib(url)
+        print(
+            f"district {district}: {len(index.roles):,} users, {len(index.section_school):,} sections, "
+            f"{sum(map(len, index.section_students.values())):,} enrollments, "
+            f"{len(index.school_names)} schools"
+        )
+        print(f"index build {build:.1f} s; index memory {index_mib:,.0f} MiB (RSS growth)"
+              + (f"; store on disk {size:,.0f} MiB" if size else ""), flush=True)  # fmt: skip
+        rng = random.Random(7)
+        asked = questions(index, options.checks, rng)
+        print(f"\n{len(asked):,} questions ({sum(1 for q in asked if q[3]):,} acting as one role):")
+        engine_rate, engine_latencies = timed(engine.check, asked)
+        report("rollcall access engine", engine_rate, engine_latencies)
+        allowed = sum(engine.check(*q).allowed for q in asked)
+        print(f"  ({allowed / len(asked):.0%} allowed)")
+
+        shared = [q for q in asked if q[3] is None][: options.peer_checks]
+        print(f"\n{len(shared):,} questions without acting as, side by side:")
+        rate, latencies = timed(engine.check, shared)
+        report("rollcall access engine", rate, latencies)
+        started = time.perf_counter()
+        enforcer = casbin_enforcer(index, sorted({q[0] for q in shared}))
+        print(f"  (pycasbin: {len(enforcer.get_grouping_policy()):,} role assignments loaded in "
+              f"{time.perf_counter() - started:.1f} s)", flush=True)  # fmt: skip
+        casbin_rate, casbin_latencies = timed(
+            lambda u, a, t, _r: casbin_check(enforcer, index, u, a, t), shared
+        )
+        report("pycasbin (RBAC with domains)", casbin_rate, casbin_latencies)
+        statements = {kind: sa.text(sql) for kind, sql in SQL_BY_KIND.items()}
+        with store.engine.connect() as connection:
+            sql_rate, sql_latencies = timed(
+                lambda u, a, t, _r: sql_check(connection, statements, district, u, a, t), shared
+            )
+            report(f"one SQL query per check ({store.dialect})", sql_rate, sql_latencies)
+            disagree_sql = sum(
+                engine.check(u, a, t).allowed != sql_check(connection, statements, district, u, a, t)
+                for u, a, t, _ in shared
+            )
+        differing = [q for q in shared if engine.check(*q).allowed != casbin_check(enforcer, index, *q[:3])]
+        disagree_casbin = len(differing)
+        for question in differing[:5]:
+            print("  differs:", question, engine.check(*question).reason)
+        print(
+            f"\nengine vs pycasbin: {rate / casbin_rate:,.0f}× the checks/s "
+            f"(p99 {percentile(casbin_latencies, 0.99) / percentile(latencies, 0.99):,.0f}× lower); "
+            f"vs SQL: {rate / sql_rate:,.0f}×"
+        )
+        print(
+            f"decisions differing from the engine: pycasbin {disagree_casbin}, SQL {disagree_sql} "
+            f"of {len(shared):,}"
+        )
+        print(f"peak RSS {peak_rss_mib():,.0f} MiB")
+    scratch.cleanup()
+
+
+if __name__ == "__main__":
+    main()
