@@ -32,7 +32,7 @@ from pathlib import Path
 import casbin
 import sqlalchemy as sa
 
-from rollcall.access import AccessEngine
+from rollcall.access import AccessEngine, facts_from_snapshot
 from rollcall.access.index import FactIndex
 from rollcall.store import Store, district_batch, school_batch, section_batch, user_batch
 
@@ -91,6 +91,25 @@ def store_size_mib(url: str) -> float | None:
         sum(Path(path + suffix).stat().st_size for suffix in ("", "-wal") if Path(path + suffix).exists())
         / 2**20
     )
+
+
+def deep_mib(index: FactIndex) -> float:
+    """The index's own objects (dicts, sets, tuples, strings; each object once), in MiB."""
+    seen: set[int] = set()
+    total = 0
+    stack: list[object] = list(vars(index).values())
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        total += sys.getsizeof(item)
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+    return total / 2**20
 
 
 # -- the questions ------------------------------------------------------------------------------------------
@@ -283,21 +302,22 @@ def sql_check(connection: sa.Connection, statements: dict[str, sa.TextClause], d
 
 def timed(
     check: Callable[[str, str, str, str | None], object], asked: Sequence[Question]
-) -> tuple[float, list[int]]:
-    """Throughput over `asked` (one plain loop), then per-check latencies in ns (a second loop)."""
-    # CPU time, not wall time: the machine is shared, and a process waiting for a core would charge its
-    # wait to whichever check was running. Each side is measured the same way.
+) -> tuple[float, list[int], list[int]]:
+    """Throughput over `asked` (one plain loop), then per-check latencies in ns (a second loop), both as
+    this thread's CPU time and as wall time: on a shared machine a check that waited for a core shows a
+    wall latency that says nothing about the check."""
     started = time.process_time()
     for user, action, target, role in asked:
         check(user, action, target, role)
     rate = len(asked) / (time.process_time() - started)
-    clock = time.perf_counter_ns
-    latencies = []
+    cpu_clock, wall_clock = time.thread_time_ns, time.perf_counter_ns
+    cpu, wall = [], []
     for user, action, target, role in asked:
-        before = clock()
+        before_cpu, before_wall = cpu_clock(), wall_clock()
         check(user, action, target, role)
-        latencies.append(clock() - before)
-    return rate, latencies
+        wall.append(wall_clock() - before_wall)
+        cpu.append(cpu_clock() - before_cpu)
+    return rate, cpu, wall
 
 
 def percentile(values: list[int], share: float) -> float:
@@ -305,9 +325,82 @@ def percentile(values: list[int], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] / 1000
 
 
-def report(label: str, rate: float, latencies: list[int]) -> None:
-    print(f"  {label:<34} {rate:>12,.0f} checks/CPU-s   p50 {percentile(latencies, 0.5):>8.1f} µs"
-          f"   p99 {percentile(latencies, 0.99):>8.1f} µs", flush=True)  # fmt: skip
+def report(label: str, rate: float, cpu: list[int], wall: list[int]) -> None:
+    print(f"  {label:<34} {rate:>10,.0f} checks/CPU-s   p50 {percentile(cpu, 0.5):>7.1f} µs"
+          f"   p99 {percentile(cpu, 0.99):>7.1f} µs CPU   (wall p50 {percentile(wall, 0.5):.1f}, "
+          f"p99 {percentile(wall, 0.99):.1f} µs)", flush=True)  # fmt: skip
+
+
+def measured_build(build: Callable[[], AccessEngine], store_mib: float | None) -> AccessEngine:
+    """Build the engine, printing time, CPU time, RSS growth and the index's own size beside the store's."""
+    gc.collect()
+    before = rss_mib()
+    started, cpu = time.perf_counter(), time.process_time()
+    engine = build()
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    gc.collect()
+    grown = rss_mib() - before
+    index = engine.index
+    print(
+        f"district {index.district_id}: {len(index.roles):,} users, {len(index.section_school):,} sections, "
+        f"{sum(map(len, index.section_students.values())):,} enrollments, {len(index.school_names)} schools"
+    )
+    print(f"index build {seconds:.1f} s ({cpu_seconds:.1f} s CPU); RSS growth {grown:,.0f} MiB; "
+          f"index objects {deep_mib(index):,.0f} MiB (deep size)"
+          + (f"; store on disk {store_mib:,.0f} MiB" if store_mib else ""), flush=True)  # fmt: skip
+    return engine
+
+
+def compare(engine: AccessEngine, options: argparse.Namespace, store: Store | None) -> None:
+    """The questions, the engine on them, then the engine beside pycasbin and (with a store) SQL."""
+    index, district = engine.index, engine.district_id
+    rng = random.Random(7)
+    asked = questions(index, options.checks, rng)
+    print(f"\n{len(asked):,} questions ({sum(1 for q in asked if q[3]):,} acting as one role):")
+    report("rollcall access engine", *timed(engine.check, asked))
+    allowed = sum(engine.check(*q).allowed for q in asked)
+    print(f"  ({allowed / len(asked):.0%} allowed)")
+
+    shared = [q for q in asked if q[3] is None][: options.peer_checks]
+    print(f"\n{len(shared):,} questions without acting as, side by side:")
+    rate, latencies, wall = timed(engine.check, shared)
+    report("rollcall access engine", rate, latencies, wall)
+    started = time.perf_counter()
+    enforcer = casbin_enforcer(index, sorted({q[0] for q in shared}))
+    print(f"  (pycasbin: {len(enforcer.get_grouping_policy()):,} role assignments loaded in "
+          f"{time.perf_counter() - started:.1f} s)", flush=True)  # fmt: skip
+    casbin_rate, casbin_latencies, casbin_wall = timed(
+        lambda u, a, t, _r: casbin_check(enforcer, index, u, a, t), shared
+    )
+    report("pycasbin (RBAC with domains)", casbin_rate, casbin_latencies, casbin_wall)
+    statements = {kind: sa.text(sql) for kind, sql in SQL_BY_KIND.items()}
+    sql_rate, disagree_sql = 0.0, 0
+    if store is None:
+        print("  (no store: facts built in memory, so no SQL query to compare)")
+    else:
+        with store.engine.connect() as connection:
+            sql_rate, sql_latencies, sql_wall = timed(
+                lambda u, a, t, _r: sql_check(connection, statements, district, u, a, t), shared
+            )
+            report(f"one SQL query per check ({store.dialect})", sql_rate, sql_latencies, sql_wall)
+            disagree_sql = sum(
+                engine.check(u, a, t).allowed != sql_check(connection, statements, district, u, a, t)
+                for u, a, t, _ in shared
+            )
+    differing = [q for q in shared if engine.check(*q).allowed != casbin_check(enforcer, index, *q[:3])]
+    disagree_casbin = len(differing)
+    for question in differing[:5]:
+        print("  differs:", question, engine.check(*question).reason)
+    print(
+        f"\nengine vs pycasbin: {rate / casbin_rate:,.0f}× the checks/s "
+        f"(p99 {percentile(casbin_latencies, 0.99) / percentile(latencies, 0.99):,.0f}× lower)"
+        + (f"; vs SQL: {rate / sql_rate:,.0f}×" if sql_rate else "")
+    )
+    print(
+        f"decisions differing from the engine: pycasbin {disagree_casbin}, SQL {disagree_sql} "
+        f"of {len(shared):,}"
+    )
+    print(f"peak RSS {peak_rss_mib():,.0f} MiB")
 
 
 def main() -> None:
@@ -322,11 +415,24 @@ def main() -> None:
     parser.add_argument("--keep", help="build the store at this SQLite path and keep it")
     parser.add_argument("--checks", type=int, default=200_000, help="engine questions")
     parser.add_argument("--peer-checks", type=int, default=5_000, help="questions for pycasbin and SQL")
+    parser.add_argument(
+        "--from-snapshot", action="store_true",
+        help="build the facts in memory from the generated district (no store, no SQL peer)",
+    )  # fmt: skip
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     students = LARGEST if options.largest else options.students
     if options.build_only:
         build_store(options.db, students)
+        return
+    if options.from_snapshot:
+        from rollcall.emulator.sources import generate_snapshot
+
+        started = time.perf_counter()
+        snapshot = generate_snapshot(students=students, seed="bench-access")
+        print(f"{students:,} students generated in {time.perf_counter() - started:.0f} s", flush=True)
+        engine = measured_build(lambda: AccessEngine(facts_from_snapshot(snapshot)), None)
+        compare(engine, options, None)
         return
     scratch = tempfile.TemporaryDirectory(prefix="bench-access-")
     url = options.db
@@ -338,66 +444,8 @@ def main() -> None:
                        check=True, env=env)  # fmt: skip
     with Store.open(url, migrate=False) as store:
         district = first_district(store)
-        gc.collect()
-        before = rss_mib()
-        started = time.perf_counter()
-        engine = AccessEngine(store.access_facts(district))
-        build = time.perf_counter() - started
-        gc.collect()
-        index_mib = rss_mib() - before
-        index = engine.index
-        size = store_size_mib(url)
-        print(
-            f"district {district}: {len(index.roles):,} users, {len(index.section_school):,} sections, "
-            f"{sum(map(len, index.section_students.values())):,} enrollments, "
-            f"{len(index.school_names)} schools"
-        )
-        print(f"index build {build:.1f} s; index memory {index_mib:,.0f} MiB (RSS growth)"
-              + (f"; store on disk {size:,.0f} MiB" if size else ""), flush=True)  # fmt: skip
-        rng = random.Random(7)
-        asked = questions(index, options.checks, rng)
-        print(f"\n{len(asked):,} questions ({sum(1 for q in asked if q[3]):,} acting as one role):")
-        engine_rate, engine_latencies = timed(engine.check, asked)
-        report("rollcall access engine", engine_rate, engine_latencies)
-        allowed = sum(engine.check(*q).allowed for q in asked)
-        print(f"  ({allowed / len(asked):.0%} allowed)")
-
-        shared = [q for q in asked if q[3] is None][: options.peer_checks]
-        print(f"\n{len(shared):,} questions without acting as, side by side:")
-        rate, latencies = timed(engine.check, shared)
-        report("rollcall access engine", rate, latencies)
-        started = time.perf_counter()
-        enforcer = casbin_enforcer(index, sorted({q[0] for q in shared}))
-        print(f"  (pycasbin: {len(enforcer.get_grouping_policy()):,} role assignments loaded in "
-              f"{time.perf_counter() - started:.1f} s)", flush=True)  # fmt: skip
-        casbin_rate, casbin_latencies = timed(
-            lambda u, a, t, _r: casbin_check(enforcer, index, u, a, t), shared
-        )
-        report("pycasbin (RBAC with domains)", casbin_rate, casbin_latencies)
-        statements = {kind: sa.text(sql) for kind, sql in SQL_BY_KIND.items()}
-        with store.engine.connect() as connection:
-            sql_rate, sql_latencies = timed(
-                lambda u, a, t, _r: sql_check(connection, statements, district, u, a, t), shared
-            )
-            report(f"one SQL query per check ({store.dialect})", sql_rate, sql_latencies)
-            disagree_sql = sum(
-                engine.check(u, a, t).allowed != sql_check(connection, statements, district, u, a, t)
-                for u, a, t, _ in shared
-            )
-        differing = [q for q in shared if engine.check(*q).allowed != casbin_check(enforcer, index, *q[:3])]
-        disagree_casbin = len(differing)
-        for question in differing[:5]:
-            print("  differs:", question, engine.check(*question).reason)
-        print(
-            f"\nengine vs pycasbin: {rate / casbin_rate:,.0f}× the checks/s "
-            f"(p99 {percentile(casbin_latencies, 0.99) / percentile(latencies, 0.99):,.0f}× lower); "
-            f"vs SQL: {rate / sql_rate:,.0f}×"
-        )
-        print(
-            f"decisions differing from the engine: pycasbin {disagree_casbin}, SQL {disagree_sql} "
-            f"of {len(shared):,}"
-        )
-        print(f"peak RSS {peak_rss_mib():,.0f} MiB")
+        engine = measured_build(lambda: AccessEngine(store.access_facts(district)), store_size_mib(url))
+        compare(engine, options, store)
     scratch.cleanup()
 
 

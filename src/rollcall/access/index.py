@@ -48,6 +48,9 @@ class FactIndex:
         # by school
         self.school_sections: dict[str, set[str]] = {}
         self.school_members: dict[str, set[str]] = {}
+        # One tuple object per distinct value: most users share their roles and their one school.
+        self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._held: dict[tuple[RoleName, ...], tuple[RoleName, ...]] = {}
 
     @classmethod
     def build(cls, facts: AccessFacts) -> FactIndex:
@@ -76,7 +79,7 @@ class FactIndex:
         user_id = _intern(user.id)
         self.names[user_id] = display_name(user.name, user_id)
         held = user.role_names()
-        self.roles[user_id] = held
+        self.roles[user_id] = self._held.setdefault(held, held)
         roles = user.roles
         if roles.student is not None:
             self._set_schools(user_id, "student", primary_first(roles.student.school, roles.student.schools))
@@ -94,6 +97,7 @@ class FactIndex:
 
     def _set_schools(self, user_id: str, role: RoleName, schools: Iterable[str]) -> None:
         ids = tuple(sorted({_intern(school) for school in schools}))  # sorted: reasons name the same school
+        ids = self._tuples.setdefault(ids, ids)
         self.schools_of[role][user_id] = ids
         for school in ids:
             self.school_members.setdefault(school, set()).add(user_id)
