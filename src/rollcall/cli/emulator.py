@@ -13,9 +13,7 @@ import typer
 from rollcall.cli.console import out
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.timestamps import Clock, FixedClock, RunningClock
-from rollcall.emulator import Emulator
-from rollcall.emulator.faults import parse_fault_plan
-from rollcall.emulator.server import bind, serve_forever
+from rollcall.emulator import Emulator, bind, parse_fault_plan, serve_forever
 from rollcall.errors import RosterError, UsageError
 
 app = typer.Typer(name="emulator", help="Run the Clever API emulator.", no_args_is_help=True)

@@ -11,9 +11,18 @@ import typer
 
 from rollcall.cli.console import out
 from rollcall.cli.logs import configure_logging
-from rollcall.fleet import fleet_app, prepare_database, read_status, run_worker, schedule_syncs
-from rollcall.fleet.config import DEFAULT_MAX_ATTEMPTS, EVERY_MINUTE, HOURLY, NIGHTLY
-from rollcall.fleet.settings import FleetSettings
+from rollcall.fleet import (
+    DEFAULT_MAX_ATTEMPTS,
+    EVERY_MINUTE,
+    HOURLY,
+    NIGHTLY,
+    FleetSettings,
+    fleet_app,
+    prepare_database,
+    read_status,
+    run_worker,
+    schedule_syncs,
+)
 from rollcall.store import Store
 from rollcall.sync import SyncMode
 

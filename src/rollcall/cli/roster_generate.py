@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from rollcall.cli.console import err, out
-from rollcall.roster.generator import GenerationSummary, generate_roster
+from rollcall.roster import GenerationSummary, generate_roster
 
 # Below this many students a run takes well under a second: a progress bar would only flicker.
 PROGRESS_FROM_STUDENTS = 20_000

@@ -19,10 +19,8 @@ from rollcall.client import DEFAULT_BASE_URL, CleverClient, list_district_tokens
 from rollcall.domain.paging import MAX_LIMIT
 from rollcall.domain.version import parse_api_version
 from rollcall.errors import Interrupted, RollcallError, SyncError, UsageError
-from rollcall.store import DEFAULT_URL, Store
-from rollcall.store.engine import parse_url
-from rollcall.sync import SyncMode, SyncPlan, SyncSummary, apply_plan, plan_district
-from rollcall.sync.engine import read_district
+from rollcall.store import DEFAULT_URL, Store, parse_url
+from rollcall.sync import SyncMode, SyncPlan, SyncSummary, apply_plan, plan_district, read_district
 
 
 class RichReporter:

@@ -148,9 +148,8 @@ def serve(
     """Serve the web app until interrupted."""
     import uvicorn
 
-    from rollcall.emulator.server import bind
-    from rollcall.web import WebSettings, create_app, session_secret_from_file
-    from rollcall.web.settings import default_oauth_url
+    from rollcall.emulator import bind
+    from rollcall.web import WebSettings, create_app, default_oauth_url, session_secret_from_file
 
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535 (got {port})")

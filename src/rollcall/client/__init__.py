@@ -5,6 +5,7 @@ one retry/pacing step both sessions drive, events, OAuth helpers."""
 from rollcall.client.async_client import AsyncCleverClient, DistrictPull
 from rollcall.client.me import Me, MeIdentity
 from rollcall.client.oauth import (
+    CLEVER_OAUTH_BASE,
     CodeGrant,
     DistrictToken,
     TokenResponse,
@@ -22,6 +23,7 @@ from rollcall.client.retry import NO_RETRIES, RetryPolicy
 from rollcall.client.sync_client import CleverClient
 
 __all__ = [
+    "CLEVER_OAUTH_BASE",
     "DEFAULT_BASE_URL",
     "NO_RETRIES",
     "AsyncCleverClient",

@@ -11,18 +11,24 @@ retried with backoff when the failure may pass, re-scheduled by periodic tasks, 
 """
 
 from rollcall.fleet.app import QUEUE, SYNC_TASK, district_lock, fleet_app
-from rollcall.fleet.config import FleetConfig
+from rollcall.fleet.config import DEFAULT_MAX_ATTEMPTS, EVERY_MINUTE, HOURLY, NIGHTLY, FleetConfig
 from rollcall.fleet.job import FleetRuntime, run_sync_job
 from rollcall.fleet.queue import prepare_database
 from rollcall.fleet.schedule import ScheduleResult, schedule_syncs
+from rollcall.fleet.settings import FleetSettings
 from rollcall.fleet.status import FleetStatus, build_status, read_status
 from rollcall.fleet.worker import run_worker
 
 __all__ = [
+    "DEFAULT_MAX_ATTEMPTS",
+    "EVERY_MINUTE",
+    "HOURLY",
+    "NIGHTLY",
     "QUEUE",
     "SYNC_TASK",
     "FleetConfig",
     "FleetRuntime",
+    "FleetSettings",
     "FleetStatus",
     "ScheduleResult",
     "build_status",

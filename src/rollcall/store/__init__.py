@@ -51,7 +51,7 @@ from rollcall.store.batch import (
     term_batch,
     user_batch,
 )
-from rollcall.store.engine import DEFAULT_URL
+from rollcall.store.engine import DEFAULT_URL, parse_url
 from rollcall.store.fleet_ledger import AttemptOutcome, DistrictState, FleetDistrict, SyncAttempt
 from rollcall.store.schema import RECORD_TYPES
 from rollcall.store.store import Store
@@ -75,6 +75,7 @@ __all__ = [
     "SyncRun",
     "course_batch",
     "district_batch",
+    "parse_url",
     "school_batch",
     "section_batch",
     "term_batch",

@@ -9,7 +9,7 @@ Every page (of records or of events) commits in one transaction with the checkpo
 covers it, so a sync killed at any instant and run again ends with the rows an uninterrupted run writes.
 """
 
-from rollcall.sync.engine import apply_plan, new_run_id, plan_district, sync_district
+from rollcall.sync.engine import apply_plan, new_run_id, plan_district, read_district, sync_district
 from rollcall.sync.plan import FULL_COLLECTIONS, SyncFacts, SyncMode, SyncPlan, plan_sync
 from rollcall.sync.summary import SyncSummary
 
@@ -23,5 +23,6 @@ __all__ = [
     "new_run_id",
     "plan_district",
     "plan_sync",
+    "read_district",
     "sync_district",
 ]
