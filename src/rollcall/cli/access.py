@@ -25,8 +25,7 @@ from rollcall.access import (
 from rollcall.cli.console import out
 from rollcall.domain.user import User
 from rollcall.errors import AccessUsageError
-from rollcall.store import DEFAULT_URL, Store
-from rollcall.store.engine import parse_url
+from rollcall.store import DEFAULT_URL, Store, parse_url
 
 app = typer.Typer(
     help="Ask who may do what: role-aware, school-scoped checks against a synced store.",
