@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from rollcall.cli.console import out
 from rollcall.client import CleverClient, HttpOptions
@@ -13,6 +14,15 @@ from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
 from rollcall.emulator import Emulator
 from rollcall.store import Store
+
+T = TypeVar("T")
+
+
+def _made(value: T | None, step: str) -> T:
+    """What an earlier step made; a step that runs before the one it needs is a programming error."""
+    if value is None:
+        raise RuntimeError(f"the demo's {step} step has not run yet")
+    return value
 
 
 @dataclass
@@ -44,23 +54,17 @@ class DemoRun:
     @property
     def served(self) -> Emulator:
         """The emulator serving the district (set by the serve step)."""
-        if self.emulator is None:
-            raise RuntimeError("the demo's serve step has not run yet")
-        return self.emulator
+        return _made(self.emulator, "serve")
 
     @property
     def followed(self) -> User:
         """The multi-role person the story follows (set by the serve step)."""
-        if self.person is None:
-            raise RuntimeError("the demo's serve step has not run yet")
-        return self.person
+        return _made(self.person, "serve")
 
     @property
     def synced(self) -> Store:
         """The store the district was synced into (set by the sync step)."""
-        if self.store is None:
-            raise RuntimeError("the demo's sync step has not run yet")
-        return self.store
+        return _made(self.store, "sync")
 
     @property
     def person_name(self) -> str:
