@@ -33,6 +33,13 @@ EXPORTS: dict[str, set[str]] = {
         "FleetRuntime", "FleetSettings", "FleetStatus", "ScheduleResult", "build_status", "district_lock",
         "fleet_app", "prepare_database", "read_status", "run_sync_job", "run_worker", "schedule_syncs",
     },
+    "migrate": {
+        "AccessDiff", "ApplyReport", "ConfigError", "Link", "MapRow", "Merge", "MigrateConfig",
+        "MigrateConfigError", "MigrateError", "MigrationPlan", "MigrationStatus", "RemovedRow",
+        "RollbackReport", "StalePlanError", "VerifyReport", "access_diffs", "apply_plan", "database_digest",
+        "decode_plan", "export_map", "load_config", "map_csv", "migration_status", "parse_config",
+        "plan_migration", "record_plan", "render_html_report", "rollback_migration", "verify_migration",
+    },
     "roster": {
         "GenerationSummary", "Problem", "RosterCounts", "RosterReport", "generate_roster",
         "generated_district_name", "load_roster", "read_roster",

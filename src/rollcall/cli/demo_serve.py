@@ -19,7 +19,7 @@ from rollcall.cli.console import out
 from rollcall.cli.demo_run import DemoRun
 from rollcall.domain.snapshot import DistrictSnapshot
 from rollcall.domain.user import User
-from rollcall.emulator.server import bind
+from rollcall.emulator import bind
 from rollcall.errors import UsageError
 from rollcall.web import WebSettings, create_app
 

@@ -18,6 +18,7 @@ from rollcall.errors import MigrateError, UsageError
 from rollcall.migrate import (
     MigrateConfig,
     MigrationPlan,
+    access_diffs,
     apply_plan,
     decode_plan,
     export_map,
@@ -26,11 +27,10 @@ from rollcall.migrate import (
     migration_status,
     plan_migration,
     record_plan,
+    render_html_report,
     rollback_migration,
     verify_migration,
 )
-from rollcall.migrate.access_diff import access_diffs
-from rollcall.migrate.report import render_html_report
 
 app = typer.Typer(
     name="migrate",
