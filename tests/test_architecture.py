@@ -22,10 +22,11 @@ EXPORTS: dict[str, set[str]] = {
         "parse_target",
     },
     "client": {
-        "CLEVER_OAUTH_BASE", "DEFAULT_BASE_URL", "NO_RETRIES", "AsyncCleverClient", "Bucket", "CleverClient",
-        "DistrictPull", "DistrictToken", "ListQuery", "Me", "MeIdentity", "PacingPolicy", "Page", "PageInfo",
-        "RateLimitState", "RetryPolicy", "SingleQuery", "TokenResponse", "authorize_url", "exchange_code",
-        "exchange_code_async", "list_district_tokens", "pacing_delay", "parse_rate_limit", "v2_person",
+        "CLEVER_OAUTH_BASE", "DEFAULT_BASE_URL", "NO_RETRIES", "AsyncCleverClient", "AsyncOptions",
+        "Bucket", "CleverClient", "CodeGrant", "DistrictPull", "DistrictToken", "Endpoints", "HttpOptions",
+        "ListQuery", "Me", "MeIdentity", "PacingPolicy", "Page", "PageInfo", "RateLimitState",
+        "RetryPolicy", "SingleQuery", "SyncOptions", "TokenResponse", "authorize_url", "exchange_code",
+        "exchange_code_async", "list_district_tokens", "pacing_delay", "parse_rate_limit",
     },
     "emulator": {"BASE_URL", "Emulator", "Operation", "bind", "parse_fault_plan", "serve_forever"},
     "fleet": {
