@@ -26,7 +26,7 @@ EXPORTS: dict[str, set[str]] = {
         "Bucket", "CleverClient", "CodeGrant", "DistrictPull", "DistrictToken", "Endpoints", "HttpOptions",
         "ListQuery", "Me", "MeIdentity", "PacingPolicy", "Page", "PageInfo", "RateLimitState",
         "RetryPolicy", "SingleQuery", "SyncOptions", "TokenResponse", "authorize_url", "exchange_code",
-        "exchange_code_async", "list_district_tokens", "pacing_delay", "parse_rate_limit",
+        "exchange_code_async", "list_district_tokens", "oauth_base_for", "pacing_delay", "parse_rate_limit",
     },
     "emulator": {"BASE_URL", "Emulator", "Operation", "bind", "parse_fault_plan", "serve_forever"},
     "fleet": {
