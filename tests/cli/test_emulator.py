@@ -128,6 +128,8 @@ def test_serve_injects_the_faults_and_rate_limit_it_is_given(tmp_path: Path) -> 
     process = _start(
         "--generate-students", "20", "--seed", "3", "--port", "0", "--tokens-file", str(tokens_file),
         "--fault", "503@/v3.1/schools*:count=1", "--rate-limit", "3",
+        # A fixed clock: on real time the five requests may straddle a rate-limit window on a loaded machine.
+        "--clock", "2026-09-01T00:00:00Z",
     )  # fmt: skip
     try:
         info = _wait_for(tokens_file, process)
