@@ -16,7 +16,7 @@ from rollcall.errors import RollcallError
 from rollcall.migrate import access_diffs, export_map, map_csv, render_html_report
 from rollcall.web.auth import CSRF_REASON
 from rollcall.web.context import csrf_matches, render, web_context
-from rollcall.web.desk import MigrationDesk
+from rollcall.web.desk import JobKind, MigrationDesk
 from rollcall.web.session import end_session, is_operator, start_operator_session
 
 log = structlog.get_logger("rollcall.web")
@@ -117,6 +117,16 @@ def _back(request: Request, notice: str | None) -> Response:
     return RedirectResponse("/operator", status_code=303)
 
 
+def _start_confirmed(request: Request, csrf_token: str | None, confirm: str | None, job: JobKind) -> Response:
+    """Start apply or rollback (they change the vendor's database) only once the operator ticked the box."""
+    desk = _desk_action(request, csrf_token)
+    if isinstance(desk, Response):
+        return desk
+    if confirm != "yes":
+        return _back(request, f"Tick the box to confirm the {job}.")
+    return _back(request, desk.start(job))
+
+
 @router.post("/plan", include_in_schema=False)
 def plan(request: Request, csrf_token: Annotated[str | None, Form()] = None) -> Response:
     desk = _desk_action(request, csrf_token)
@@ -131,12 +141,7 @@ def apply(
     csrf_token: Annotated[str | None, Form()] = None,
     confirm: Annotated[str | None, Form()] = None,
 ) -> Response:
-    desk = _desk_action(request, csrf_token)
-    if isinstance(desk, Response):
-        return desk
-    if confirm != "yes":
-        return _back(request, "Tick the box to confirm the apply.")
-    return _back(request, desk.start("apply"))
+    return _start_confirmed(request, csrf_token, confirm, "apply")
 
 
 @router.post("/rollback", include_in_schema=False)
@@ -145,12 +150,7 @@ def rollback(
     csrf_token: Annotated[str | None, Form()] = None,
     confirm: Annotated[str | None, Form()] = None,
 ) -> Response:
-    desk = _desk_action(request, csrf_token)
-    if isinstance(desk, Response):
-        return desk
-    if confirm != "yes":
-        return _back(request, "Tick the box to confirm the rollback.")
-    return _back(request, desk.start("rollback"))
+    return _start_confirmed(request, csrf_token, confirm, "rollback")
 
 
 @router.post("/verify", include_in_schema=False)

@@ -81,6 +81,18 @@ def _role_page(request: Request) -> RolePage | Response:
     return RolePage(request, viewer, viewer.user, engine)
 
 
+def _permitted_page(request: Request, action: str, target: str) -> tuple[RolePage, Decision] | Response:
+    """The role page and the engine's decision that allowed it; otherwise the answer instead of the page (see
+    `_role_page`), or the 403 page in the engine's words."""
+    page = _role_page(request)
+    if isinstance(page, Response):
+        return page
+    decision = page.decide(action, target)
+    if not decision.allowed:
+        return page.forbidden(decision.reason)
+    return page, decision
+
+
 @router.get("/sections", include_in_schema=False)
 def sections(request: Request, start: int = 0) -> Response:
     """The sections of the view, 100 a page, read from the engine's index (no query per section)."""
@@ -109,12 +121,10 @@ def sections(request: Request, start: int = 0) -> Response:
 
 @router.get("/sections/{section_id}", include_in_schema=False)
 def section(request: Request, section_id: str) -> Response:
-    page = _role_page(request)
-    if isinstance(page, Response):
-        return page
-    decision = page.decide("view", f"section:{section_id}")
-    if not decision.allowed:
-        return page.forbidden(decision.reason)
+    permitted = _permitted_page(request, "view", f"section:{section_id}")
+    if isinstance(permitted, Response):
+        return permitted
+    page, decision = permitted
     found = web_context(request).store.find_section(section_id)
     if found is None:
         return page.forbidden(f"section {section_id} is no longer in the district")
@@ -135,12 +145,10 @@ def section(request: Request, section_id: str) -> Response:
 @router.get("/sections/{section_id}/edit", include_in_schema=False)
 def edit_section(request: Request, section_id: str) -> Response:
     """Where a vendor's own section editing lives: reachable only with the engine's `edit` grant."""
-    page = _role_page(request)
-    if isinstance(page, Response):
-        return page
-    decision = page.decide("edit", f"section:{section_id}")
-    if not decision.allowed:
-        return page.forbidden(decision.reason)
+    permitted = _permitted_page(request, "edit", f"section:{section_id}")
+    if isinstance(permitted, Response):
+        return permitted
+    page, decision = permitted
     name = page.engine.index.section_names.get(section_id, section_id)
     return page.render("edit_section.html", name=name, section_id=section_id, decision=decision)
 
@@ -168,12 +176,10 @@ def people(request: Request, start: int = 0) -> Response:
 
 @router.get("/people/{user_id}", include_in_schema=False)
 def person(request: Request, user_id: str) -> Response:
-    page = _role_page(request)
-    if isinstance(page, Response):
-        return page
-    decision = page.decide("view", f"user:{user_id}")
-    if not decision.allowed:
-        return page.forbidden(decision.reason)
+    permitted = _permitted_page(request, "view", f"user:{user_id}")
+    if isinstance(permitted, Response):
+        return permitted
+    page, decision = permitted
     found = web_context(request).store.find_user(user_id)
     if found is None:
         return page.forbidden(f"user {user_id} is no longer in the district")
@@ -221,12 +227,10 @@ def technology(request: Request) -> Response:
 
 @router.get("/schools/{school_id}/technology", include_in_schema=False)
 def school_technology(request: Request, school_id: str) -> Response:
-    page = _role_page(request)
-    if isinstance(page, Response):
-        return page
-    decision = page.decide("manage", f"school:{school_id}")
-    if not decision.allowed:
-        return page.forbidden(decision.reason)
+    permitted = _permitted_page(request, "manage", f"school:{school_id}")
+    if isinstance(permitted, Response):
+        return permitted
+    page, decision = permitted
     index = page.engine.index
     return page.render(
         "school_technology.html",
