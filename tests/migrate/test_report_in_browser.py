@@ -3,7 +3,6 @@ fetches nothing, and a screenshot is kept under the test's tmp dir for a person 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -16,21 +15,14 @@ from rollcall.migrate import (
     render_html_report,
     verify_migration,
 )
+from tests.chromium import launched_chromium, require_chromium
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path(os.environ.get("ROLLCALL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.mark.parametrize("legacy_url", ["sqlite"], indirect=True)
 def test_the_report_renders_in_chromium_and_fetches_nothing(tmp_path: Path, config: MigrateConfig) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"no Chromium at {CHROMIUM}")
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
+    require_chromium()
     plan = plan_migration(config)
     apply_plan(plan, config)
     report = tmp_path / "report.html"
@@ -38,23 +30,17 @@ def test_the_report_renders_in_chromium_and_fetches_nothing(tmp_path: Path, conf
         render_html_report(plan, verify_migration(config), access_diffs(plan, config)), encoding="utf-8"
     )
     requests: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(report.as_uri())
-            assert page.title().startswith("Clever v3 account migration")
-            assert page.locator("h2").all_inner_texts()[:3] == [
-                "Verification", "Outcomes by role combination", "Merges (3)",
-            ]  # fmt: skip
-            assert page.get_by_text("All invariants hold").is_visible()
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 1200  # the tables fit the page: nothing overflows sideways
-            page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
-        finally:
-            browser.close()
+    with launched_chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto(report.as_uri())
+        assert page.title().startswith("Clever v3 account migration")
+        assert page.locator("h2").all_inner_texts()[:3] == [
+            "Verification", "Outcomes by role combination", "Merges (3)",
+        ]  # fmt: skip
+        assert page.get_by_text("All invariants hold").is_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 1200  # the tables fit the page: nothing overflows sideways
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert requests == [report.as_uri()]
     assert (tmp_path / "report.png").stat().st_size > 10_000

@@ -4,7 +4,6 @@ switcher, sees their sections, hits a forbidden page and signs out. Screenshots 
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 from collections.abc import Iterator
@@ -17,32 +16,17 @@ from rollcall.emulator import Emulator
 from rollcall.emulator.server import serve_in_thread
 from rollcall.store import Store
 from rollcall.web import create_app
+from tests.chromium import launched_chromium, new_page, require_chromium
 from tests.web import district
 from tests.web.harness import settings_for, sync_store
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("ROLLCALL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 WAIT_MS = 10_000
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so browser tests may not be skipped)")
-    pytest.skip(reason, allow_module_level=True)
-
-
-if not CHROMIUM.exists():
-    _unavailable(f"no Chromium at {CHROMIUM}; install Debian's: apt-get install -y chromium")
-try:
-    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    _unavailable("Python Playwright is not installed; pip install -e '.[dev]'")
-    raise
+require_chromium()
+from playwright.sync_api import Browser, Locator, Page, expect  # noqa: E402 (after the check that skips without it)
 
 
 @dataclass(frozen=True)
@@ -84,22 +68,14 @@ def _fields(settings: object) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000
-        )
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 800})
-    context.set_default_timeout(WAIT_MS)
-    context.set_default_navigation_timeout(WAIT_MS)
-    opened = context.new_page()
-    yield opened
-    context.close()
+    with new_page(browser, width=1100, height=800, wait_ms=WAIT_MS) as opened:
+        yield opened
 
 
 def _sign_in_with_clever(

@@ -3,7 +3,6 @@ OAuth login page, the data browser's v2/v3 toggle and search, and escaping of ho
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,55 +15,31 @@ from rollcall.client.oauth import CodeGrant, authorize_url, exchange_code
 from rollcall.domain.record import Name
 from rollcall.domain.user import Roles, Staff, Teacher, User
 from rollcall.emulator import Emulator
+from tests.chromium import launched_chromium, new_page, require_chromium
 from tests.factories import sign_in as fx
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("ROLLCALL_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 WAIT_MS = 5_000
 HOSTILE = "6a00000000000000000000ee"
 HOSTILE_FIRST = "<script>window.__pwned = 1</script>"
 HOSTILE_LAST = '<img src=x onerror="window.__pwned = 2">'
 
 
-def _unavailable(reason: str) -> None:
-    # CI must really run these tests, so a missing browser there is a failure, not a skip.
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so browser tests may not be skipped)")
-    pytest.skip(reason, allow_module_level=True)
-
-
-if not CHROMIUM.exists():
-    _unavailable(f"no Chromium at {CHROMIUM}; install Debian's: apt-get install -y chromium")
-try:
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    _unavailable("Python Playwright is not installed; pip install -e '.[dev]'")
-    raise
+require_chromium()
+from playwright.sync_api import Browser, Page, expect  # noqa: E402 (after the check that skips without it)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, timeout=30_000
-        )
+    with launched_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(WAIT_MS)
-    context.set_default_navigation_timeout(WAIT_MS)
-    opened = context.new_page()
-    yield opened
-    context.close()
+    with new_page(browser, width=1280, height=900, wait_ms=WAIT_MS) as opened:
+        yield opened
 
 
 def hostile_person() -> User:
