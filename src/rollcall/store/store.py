@@ -254,8 +254,9 @@ class Store:
         while True:
             statement = (
                 sa.select(users.c.id, users.c.email, user_roles.c.role, user_roles.c.legacy_id)
-                .join(user_roles, user_roles.c.user_id == users.c.id)
-                .where(users.c.district_id == district_id, users.c.deleted_at.is_(None))
+                .select_from(user_roles)
+                .join(users, users.c.id == user_roles.c.user_id)
+                .where(user_roles.c.district_id == district_id, users.c.deleted_at.is_(None))
                 .where(sa.tuple_(user_roles.c.user_id, user_roles.c.role) > sa.tuple_(*after))
                 .order_by(user_roles.c.user_id, user_roles.c.role)
                 .limit(page_size)
