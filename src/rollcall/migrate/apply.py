@@ -35,7 +35,7 @@ from rollcall.migrate.ledger import (
 )
 from rollcall.migrate.legacy import LegacyDatabase
 from rollcall.migrate.plan import Batch, MigrationPlan, RelationshipRow
-from rollcall.migrate.planner import read_facts
+from rollcall.migrate.planner import current_basis
 from rollcall.migrate.repoint import read_rows, resolve
 from rollcall.migrate.values import Key
 
@@ -112,11 +112,10 @@ class _Tally:
 
 def check_fresh(plan: MigrationPlan, config: MigrateConfig) -> None:
     """StalePlanError when the source moved since the plan was made (names the part that moved)."""
-    facts, database, _ = read_facts(config, SilentReporter())
-    database.engine.dispose()
-    for part in sorted(set(plan.basis) | set(facts.basis)):
+    basis, where = current_basis(config)
+    for part in sorted(set(plan.basis) | set(basis)):
         reason = stale_reason(
-            "migration", plan.basis.get(part, ""), facts.basis.get(part, ""), where=f"{part} ({facts.source})"
+            "migration", plan.basis.get(part, ""), basis.get(part, ""), where=f"{part} ({where})"
         )
         if reason is not None:
             raise StalePlanError(reason)

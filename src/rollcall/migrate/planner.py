@@ -12,39 +12,52 @@ from rollcall.migrate.config import MigrateConfig
 from rollcall.migrate.legacy import LegacyDatabase, LegacyTables
 from rollcall.migrate.plan import Merge, MigrationPlan, PlanFacts, ReferencePreview, build_plan
 from rollcall.migrate.repoint import read_rows, resolve
-from rollcall.migrate.truth import read_migration_csv, read_people
-from rollcall.migrate.values import Key, LegacyAccount, V3Person
+from rollcall.migrate.truth import read_migration_csv, read_people, truth_basis
+from rollcall.migrate.values import Key, LegacyAccount
 
 STEP = "plan"
+
+
+def references_decide(config: MigrateConfig) -> bool:
+    """Whether reference counts decide anything in a plan (they pick survivors under `most_references`).
+    Otherwise apply re-points whatever rows point at an absorbed account when it runs, so they are not read
+    for planning and moving them does not make a plan stale."""
+    return config.strategy.survivor == "most_references"
 
 
 def source_basis(
     config: MigrateConfig,
     accounts: list[LegacyAccount],
     unlinked: int,
-    reference_counts: dict[str, dict[Key, int]],
-    people: list[V3Person],
+    reference_counts: dict[str, dict[Key, int]] | None,
+    truth: str,
     csv_rows: list[tuple[str, str, int]] | None,
 ) -> dict[str, str]:
     """Per part of the source, a fingerprint of what a plan depends on. Logins count only when they pick
-    survivors; the columns apply itself writes (v3 id, merged into) never count."""
+    survivors, references only when they do; the columns apply itself writes (v3 id, merged into) never
+    count. `truth` is the v3 truth's own basis (`truth.truth_basis`)."""
     with_login = config.strategy.survivor == "most_recent_login"
     rows = [
         (a.key, a.clever_id, a.role_value, a.email, a.last_login if with_login else None) for a in accounts
     ]
-    references = {
-        name: sorted(counts.items(), key=lambda item: repr(item[0]))
-        for name, counts in reference_counts.items()
-    }
     basis = {
         "accounts": fingerprint({"rows": rows, "unlinked": unlinked}),
-        "references": fingerprint(references),
-        "v3 truth": fingerprint(people),
+        "v3 truth": truth,
         "config": fingerprint([config.legacy, config.strategy]),
     }
+    if reference_counts is not None:
+        references = {
+            name: sorted(counts.items(), key=lambda item: repr(item[0]))
+            for name, counts in reference_counts.items()
+        }
+        basis["references"] = fingerprint(references)
     if csv_rows is not None:
         basis["Clever's migration CSV"] = fingerprint(csv_rows)
     return basis
+
+
+def _read_csv(config: MigrateConfig) -> list[tuple[str, str, int]] | None:
+    return read_migration_csv(config.clever.migration_csv) if config.clever.migration_csv else None
 
 
 def read_facts(
@@ -55,14 +68,12 @@ def read_facts(
     try:
         with database.connect("read the legacy accounts") as connection:
             tables = database.tables(connection)  # checks the config before anything is read in bulk
-            csv_rows = (
-                read_migration_csv(config.clever.migration_csv) if config.clever.migration_csv else None
-            )
+            csv_rows = _read_csv(config)
             reporter.step_started(database.where, STEP)
             accounts, unlinked = database.read_accounts(connection, tables.accounts)
             reporter.advanced(database.where, STEP, len(accounts))
-            reference_counts = database.reference_counts(connection, tables)
-        people = read_people(config)
+            counts = database.reference_counts(connection, tables) if references_decide(config) else None
+        people, truth = read_people(config)
         reporter.advanced(database.where, STEP, len(people))
         facts = PlanFacts(
             source=database.where,
@@ -70,16 +81,28 @@ def read_facts(
             unlinked=unlinked,
             people=people,
             role_of_value=config.legacy.accounts.role_of_value(),
-            reference_counts=reference_counts,
+            reference_counts=counts or {},
             strategy=config.strategy,
             batch_size=config.legacy.batch_size,
-            basis=source_basis(config, accounts, unlinked, reference_counts, people, csv_rows),
+            basis=source_basis(config, accounts, unlinked, counts, truth, csv_rows),
             csv_rows=csv_rows,
         )
     except BaseException:
         database.engine.dispose()
         raise
     return facts, database, tables
+
+
+def current_basis(config: MigrateConfig) -> tuple[dict[str, str], str]:
+    """The source's basis as it reads now, and where the legacy database is: what a plan's own basis is
+    compared with before applying it. Reads the accounts, but not the v3 truth's users when it is a store."""
+    with LegacyDatabase(config) as database, database.connect("read the legacy accounts") as connection:
+        tables = database.tables(connection)
+        accounts, unlinked = database.read_accounts(connection, tables.accounts)
+        counts = database.reference_counts(connection, tables) if references_decide(config) else None
+        where = database.where
+    basis = source_basis(config, accounts, unlinked, counts, truth_basis(config), _read_csv(config))
+    return basis, where
 
 
 def preview_references(

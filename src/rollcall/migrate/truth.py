@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rollcall.client import CleverClient
+from rollcall.domain.report import fingerprint
 from rollcall.domain.user import ROLE_NAMES, RoleName, User
 from rollcall.errors import MigrateConfigError, RollcallError
 from rollcall.migrate.config import CleverConfig, MigrateConfig
@@ -58,17 +59,35 @@ def _store_people(store: Store, district_id: str) -> Iterator[V3Person]:
         )
 
 
-def read_people(config: MigrateConfig) -> list[V3Person]:
-    """Every v3 user of the truth the config names, as `V3Person`s in id order."""
+def read_people(config: MigrateConfig) -> tuple[list[V3Person], str]:
+    """Every v3 user of the truth the config names, as `V3Person`s in id order, and the truth's basis (what a
+    stale check compares, see `truth_basis`)."""
     clever = config.clever
     if clever.store is not None:
         with Store.open(clever.store, migrate=False) as store:
             districts = _districts(store, clever.district, config.path)
+            basis = _store_basis(store, districts)  # first: a write after it shows as a change
             people = [person for district_id in districts for person in _store_people(store, district_id)]
     else:
         people = [V3Person.of(user) for user in _api_users(clever)]
+        basis = fingerprint(people)
     people.sort(key=lambda person: person.id)
-    return people
+    return people, basis
+
+
+def truth_basis(config: MigrateConfig) -> str:
+    """The truth's basis now. A store's is its districts' change versions (bumped by every write that touches
+    users), read without reading a single user; the live API has no such counter, so its users are read and
+    fingerprinted."""
+    clever = config.clever
+    if clever.store is not None:
+        with Store.open(clever.store, migrate=False) as store:
+            return _store_basis(store, _districts(store, clever.district, config.path))
+    return read_people(config)[1]
+
+
+def _store_basis(store: Store, districts: list[str]) -> str:
+    return fingerprint({district_id: store.change_version(district_id) for district_id in districts})
 
 
 def _api_users(clever: CleverConfig) -> Iterator[User]:

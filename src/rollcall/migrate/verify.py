@@ -8,13 +8,12 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from rollcall.domain.progress import SilentReporter
 from rollcall.domain.report import ReportStruct
 from rollcall.migrate.config import MigrateConfig
 from rollcall.migrate.ledger import find_latest_run, has_ledger, run_entries
-from rollcall.migrate.legacy import as_key
+from rollcall.migrate.legacy import LegacyDatabase, as_key
 from rollcall.migrate.matcher import match_accounts
-from rollcall.migrate.planner import read_facts
+from rollcall.migrate.truth import read_people
 from rollcall.migrate.values import Key
 
 MAX_LISTED = 50  # failures of one kind listed one by one before they are only counted
@@ -58,8 +57,8 @@ class _Failures:
 
 def verify_migration(config: MigrateConfig) -> VerifyReport:
     """Check the migration the vendor database holds now (see the module docstring)."""
-    facts, database, tables = read_facts(config, SilentReporter())
-    with database, database.connect("verify the migration") as connection:
+    with LegacyDatabase(config) as database, database.connect("verify the migration") as connection:
+        tables = database.tables(connection)
         run = find_latest_run(connection) if has_ledger(connection) else None
         if run is None or run.state != "applied":
             state = run.state if run is not None else "not applied"
@@ -79,7 +78,9 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
             as_key(row[0]): (row[1], row[2])
             for row in connection.execute(sa.select(key, v3, merged if merged is not None else sa.null()))
         }
-        outcomes = match_accounts(facts.accounts, facts.people, facts.role_of_value)
+        legacy_accounts, _ = database.read_accounts(connection, tables.accounts)
+        people, _ = read_people(config)
+        outcomes = match_accounts(legacy_accounts, people, accounts_config.role_of_value())
         by_user: dict[str, list[Key]] = defaultdict(list)
         for outcome in outcomes:
             if outcome.outcome != "matched" or outcome.user_id is None:
@@ -125,7 +126,7 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
                     "reference",
                     f"{pointing} rows of {ref.table}.{ref.column} still point at absorbed accounts",
                 )
-        contact_ids = {p.id for p in facts.people if p.contact is not None}
+        contact_ids = {p.id for p in people if p.contact is not None}
         contacts = database.reflect(connection, config.legacy.contacts.table)
         stored = {str(v) for v in connection.execute(sa.select(contacts.c.user_id)).scalars()}
         for missing in sorted(contact_ids - stored):

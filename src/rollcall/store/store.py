@@ -18,6 +18,7 @@ from rollcall.domain.user import RoleName, User
 from rollcall.store import census, fleet_ledger, indexes
 from rollcall.store import engine as engines
 from rollcall.store.access_facts import StoreAccessFacts
+from rollcall.store.change_log import current_version
 from rollcall.store.failure import DRIVER_ERRORS, translated
 from rollcall.store.fleet_ledger import AttemptOutcome, DistrictState, FleetDistrict, SyncAttempt
 from rollcall.store.revision import ensure_revision
@@ -177,6 +178,12 @@ class Store:
         statement = sa.select(districts.c.id).where(districts.c.deleted_at.is_(None)).order_by(districts.c.id)
         with self._reading("list districts", "districts") as connection:
             return [str(value) for value in connection.execute(statement).scalars()]
+
+    def change_version(self, district_id: str) -> int:
+        """The district's change version: bumped by every write transaction that touches its users, sections
+        or schools (0 before any). Equal versions, unchanged records: a cheap staleness check."""
+        with self._reading("read the change version", "change_versions") as connection:
+            return current_version(connection, district_id)
 
     def find_user_by_legacy_id(self, legacy_id: str) -> tuple[User, RoleName] | None:
         """The live user whose role had `legacy_id` before v3 (a student's legacy id is their user id), and
