@@ -33,8 +33,8 @@ from rollcall.migrate.ledger import (
     save_run,
     timestamp,
 )
-from rollcall.migrate.legacy import LegacyDatabase
-from rollcall.migrate.plan import Batch, MigrationPlan, RelationshipRow
+from rollcall.migrate.legacy import LegacyDatabase, insert_rows
+from rollcall.migrate.plan import Batch, ContactRow, MigrationPlan, RelationshipRow
 from rollcall.migrate.planner import current_basis
 from rollcall.migrate.repoint import read_rows, resolve
 from rollcall.migrate.values import Key
@@ -297,6 +297,18 @@ class _Applier:
         existing = set(self.database.table_names(connection))
         contacts = self.config.legacy.contacts
         key_type = accounts.c[accounts_config.key].type
+        if accounts_config.v3_id in accounts.c:
+            v3_type = accounts.c[accounts_config.v3_id].type
+        else:
+            v3_type = sa.String(64)
+        account_map = ddl.account_map_table(key_type, v3_type)
+        if account_map.name in existing:
+            raise MigrateError(
+                f"{self.database.where} already has a table {account_map.name}, which apply keeps its ledger "
+                "in and no migration run recorded: drop or rename it, then apply again"
+            )
+        account_map.create(connection)
+        entries.append(Entry(batch=batch.number, action="create_table", table_name=account_map.name))
         for table in (
             ddl.contacts_table(contacts.table),
             ddl.relationships_table(contacts.relationships, key_type),
@@ -308,33 +320,40 @@ class _Applier:
         record(connection, self.run_id, entries)
 
     def _accounts(self, connection: Connection, batch: Batch) -> None:
+        """The batch's slice of the plan into rollcall_account_map, the old values beside it when the columns
+        predate apply, then one `UPDATE … FROM` per column: the database joins, nothing goes row by row."""
         config = self.config.legacy.accounts
         accounts = self.database.reflect(connection, config.table)
+        account_map = self.database.reflect(connection, ddl.ACCOUNT_MAP)
         writes = self._writes[batch.start : batch.end]
+        insert_rows(
+            connection,
+            account_map,
+            ["seq", "account_key", "v3_id", "merged_into"],
+            [(seq, *write) for seq, write in enumerate(writes, start=batch.start)],
+        )
         key = accounts.c[config.key]
+        in_batch = [account_map.c.seq >= batch.start, account_map.c.seq < batch.end]
         added = self.added_columns(connection)
+        columns = [(config.v3_id, "v3_id", "old_v3_id")]
+        if self.plan.multi_role == "consolidate":
+            columns.append((config.merged_into, "merged_into", "old_merged_into"))
         entries: list[Entry] = []
-        for column, values in (
-            (config.v3_id, {k: v3 for k, v3, _ in writes}),
-            (config.merged_into, {k: into for k, _, into in writes if into is not None}),
-        ):
-            if not values:
-                continue
-            if (config.table, column) not in added:
-                current = sa.select(key, accounts.c[column]).where(key.in_(list(values)))
-                old = {row[0]: row[1] for row in connection.execute(current)}
-                entries += [
-                    Entry(batch=batch.number, action="set", table_name=config.table, column_name=column,
-                          row_key=encode([k]), old_value=encode(old.get(k)), new_value=encode(new))
-                    for k, new in values.items()
-                    if old.get(k) != new
-                ]  # fmt: skip
-            statement = (
-                sa.update(accounts)
-                .where(key == sa.bindparam("rc_key"))
-                .values({column: sa.bindparam("rc_new")})
-            )
-            connection.execute(statement, [{"rc_key": k, "rc_new": new} for k, new in values.items()])
+        for column, new, old in columns:
+            kept = (config.table, column) not in added
+            if kept:
+                current = sa.select(accounts.c[column]).where(key == account_map.c.account_key)
+                connection.execute(
+                    sa.update(account_map).where(*in_batch).values({old: current.scalar_subquery()})
+                )
+            joined = [key == account_map.c.account_key, *in_batch]
+            if new == "merged_into":  # only absorbed accounts get a survivor; the others keep their value
+                joined.append(account_map.c.merged_into.is_not(None))
+            connection.execute(sa.update(accounts).where(*joined).values({column: account_map.c[new]}))
+            entries.append(
+                Entry(batch=batch.number, action="set_from_map", table_name=config.table, column_name=column,
+                      row_key=encode([batch.start, batch.end]), old_value=encode(old) if kept else None)
+            )  # fmt: skip
         record(connection, self.run_id, entries)
         self.tally.accounts += len(writes)
 
@@ -399,10 +418,19 @@ class _Applier:
         contacts = self.database.reflect(connection, contacts_config.table)
         relationships = self.database.reflect(connection, contacts_config.relationships)
         rows = self.plan.contacts[batch.start : batch.end]
-        connection.execute(sa.insert(contacts), [msgspec.structs.asdict(row) for row in rows])
+        insert_rows(
+            connection,
+            contacts,
+            list(ContactRow.__struct_fields__),
+            [msgspec.structs.astuple(row) for row in rows],
+        )
         related = [rel for row in rows for rel in self._relationships[row.user_id]]
-        if related:
-            connection.execute(sa.insert(relationships), [msgspec.structs.asdict(rel) for rel in related])
+        insert_rows(
+            connection,
+            relationships,
+            list(RelationshipRow.__struct_fields__),
+            [msgspec.structs.astuple(rel) for rel in related],
+        )
         entry = Entry(
             batch=batch.number, action="insert_contacts", table_name=contacts_config.table,
             column_name=contacts_config.relationships, row_key=encode([row.user_id for row in rows]),

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from rollcall.errors import MigrateError
 
 SHADOW_BATCH: Final = "rollcall_batch"
+ACCOUNT_MAP: Final = "rollcall_account_map"
 SQLITE_DROP_COLUMN: Final = (3, 35, 0)
 
 
@@ -77,3 +78,20 @@ def shadow_table(source: sa.Table) -> sa.Table:
     """A table with the source's columns (no constraints) plus the batch that removed each row."""
     columns = [sa.Column(c.name, c.type, nullable=True) for c in source.columns]
     return sa.Table(shadow_name(source.name), sa.MetaData(), *columns, sa.Column(SHADOW_BATCH, sa.Integer))
+
+
+def account_map_table(key_type: sa.types.TypeEngine[Any], v3_type: sa.types.TypeEngine[Any]) -> sa.Table:
+    """`rollcall_account_map`: per matched account, in plan order (`seq`), the v3 id and survivor apply writes
+    and, when the accounts table had those columns before apply, their old values (what rollback restores).
+    Apply fills it a batch at a time and writes the accounts from it with one `UPDATE … FROM` per batch; it
+    is part of the ledger, dropped by rollback."""
+    return sa.Table(
+        ACCOUNT_MAP,
+        sa.MetaData(),
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("account_key", key_type, nullable=False),
+        sa.Column("v3_id", sa.String(64), nullable=False),
+        sa.Column("merged_into", key_type, nullable=True),
+        sa.Column("old_v3_id", v3_type, nullable=True),
+        sa.Column("old_merged_into", key_type, nullable=True),
+    )

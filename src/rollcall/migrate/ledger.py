@@ -14,7 +14,12 @@ from sqlalchemy.engine import Connection
 
 RunState = Literal["planned", "applying", "applied", "rolling_back", "rolled_back"]
 ACTIVE_STATES: Final[frozenset[str]] = frozenset({"applying", "applied", "rolling_back"})
-LedgerAction = Literal["add_column", "create_table", "set", "repoint", "delete", "insert_contacts"]
+# "set_from_map": a batch's slice of rollcall_account_map written into one accounts column (row_key holds the
+# [start, end) seq range; old_value names the map column holding the old values, null when apply added the
+# column). "set" (one row's old value) is what earlier versions recorded; rollback still undoes it.
+LedgerAction = Literal[
+    "add_column", "create_table", "set", "set_from_map", "repoint", "delete", "insert_contacts"
+]
 
 metadata = sa.MetaData()
 runs = sa.Table(

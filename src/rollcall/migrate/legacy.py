@@ -201,6 +201,26 @@ class LegacyDatabase:
         return counts
 
 
+def insert_rows(
+    connection: Connection, table: sa.Table, columns: list[str], rows: list[tuple[object, ...]]
+) -> None:
+    """Insert many rows through the driver's own executemany, the statement compiled once: SQLAlchemy's
+    per-row parameter processing cost more than the database's work (1.3 s of 2.7 s for 240 k map rows on
+    SQLite). The values are plain ints, strs and None, which every driver takes as they are."""
+    if not rows:
+        return
+    compiled = sa.insert(table).compile(dialect=connection.dialect, column_keys=columns)
+    if connection.dialect.positional:
+        order = compiled.positiontup or []
+        position = [columns.index(name) for name in order]
+        params: list[tuple[object, ...]] | list[dict[str, object]] = [
+            tuple(row[n] for n in position) for row in rows
+        ]
+    else:
+        params = [dict(zip(columns, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
+
+
 def table_digests(connection: Connection) -> dict[str, str]:
     """Per vendor table (rollcall's own left out), a digest of its schema (columns, keys, indexes, and on
     SQLite the stored CREATE TABLE text) and of its rows in primary-key order: equal digests, equal tables."""

@@ -84,6 +84,9 @@ class _Undo:
                 restores[(entry.action, entry.table_name, entry.column_name or "")].append(entry)
         for (action, table_name, column), group in restores.items():
             self._restore(connection, reflect(table_name), action, column, group)
+        for entry in entries:
+            if entry.action == "set_from_map" and entry.old_value is not None:
+                self._restore_from_map(connection, reflect(entry.table_name), entry, reflect(ddl.ACCOUNT_MAP))
         for table_name in dict.fromkeys(e.table_name for e in entries if e.action == "delete"):
             self._reinsert(connection, reflect(table_name), entries[0].batch)
         for entry in entries:
@@ -111,6 +114,24 @@ class _Undo:
             params.append({**values, "rc_old": msgspec.json.decode(entry.old_value or "null")})
         connection.execute(statement, params)
         self.restored += len(group)
+
+    def _restore_from_map(
+        self, connection: Connection, accounts: sa.Table, entry: Entry, account_map: sa.Table
+    ) -> None:
+        """Put back the old values apply saved beside a batch's slice of the account map (one statement).
+        Columns apply added need nothing: undoing the schema batch drops them."""
+        start, end = msgspec.json.decode(entry.row_key or "[0, 0]", type=tuple[int, int])
+        old = account_map.c[msgspec.json.decode(entry.old_value or "null", type=str)]
+        column = entry.column_name or ""
+        joined = [
+            self._account_key(accounts) == account_map.c.account_key,
+            account_map.c.seq >= start,
+            account_map.c.seq < end,
+        ]
+        if column == self.database.config.legacy.accounts.merged_into:  # apply wrote only absorbed accounts
+            joined.append(account_map.c.merged_into.is_not(None))
+        restored = connection.execute(sa.update(accounts).where(*joined).values({column: old}))
+        self.restored += restored.rowcount
 
     def _account_key(self, table: sa.Table) -> sa.Column[object]:
         return table.c[self.database.config.legacy.accounts.key]
