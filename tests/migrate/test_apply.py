@@ -219,3 +219,63 @@ def test_a_vendor_column_that_already_exists_is_restored_to_its_old_values(
     ]
     rollback_migration(config)
     assert scenario.dump(legacy_url) == before
+
+
+def test_a_vendor_merged_into_column_keeps_its_values_outside_the_merges_and_rolls_back(
+    tmp_path: Path, store_url: str, legacy_url: str
+) -> None:
+    scenario.build_legacy(legacy_url)
+    _execute(legacy_url, "ALTER TABLE accounts ADD COLUMN merged_into INTEGER")
+    _execute(legacy_url, "UPDATE accounts SET merged_into = 99")
+    config_path = scenario.write_config(tmp_path / "m.toml", legacy_url, store_url)
+    from rollcall.migrate import load_config
+
+    config = load_config(config_path)
+    before = scenario.dump(legacy_url)
+    plan = plan_migration(config)
+    survivors = {key: merge.survivor for merge in plan.merges for key in merge.absorbed}
+    apply_plan(plan, config)
+    merged = dict(_rows(legacy_url, "SELECT id, merged_into FROM accounts"))  # type: ignore[arg-type]
+    assert survivors
+    assert all(merged[key] == survivor for key, survivor in survivors.items())
+    assert all(value == 99 for key, value in merged.items() if key not in survivors)
+    rollback_migration(config)
+    assert scenario.dump(legacy_url) == before
+
+
+def test_moved_references_leave_a_role_order_plan_fresh_and_apply_moves_them_too(
+    config: MigrateConfig,
+) -> None:
+    plan = plan_migration(config)
+    absorbed = plan.merges[0].absorbed[0]
+    _execute(
+        config.legacy.url, f"INSERT INTO classes (id, name, teacher_account_id) VALUES (90, 'x', {absorbed})"
+    )
+    apply_plan(plan, config)  # references do not decide a role_order survivor: not stale
+    assert _rows(config.legacy.url, "SELECT teacher_account_id FROM classes WHERE id = 90") == [
+        (plan.merges[0].survivor,)
+    ]
+    assert verify_migration(config).ok
+
+
+def test_moved_references_make_a_most_references_plan_stale(
+    tmp_path: Path, store_url: str, legacy_url: str
+) -> None:
+    scenario.build_legacy(legacy_url)
+    from rollcall.migrate import load_config
+
+    config = load_config(
+        scenario.write_config(tmp_path / "m.toml", legacy_url, store_url, survivor="most_references")
+    )
+    plan = plan_migration(config)
+    _execute(legacy_url, "INSERT INTO classes (id, name, teacher_account_id) VALUES (90, 'x', 1)")
+    with pytest.raises(StalePlanError, match=r"changed in references"):
+        apply_plan(plan, config)
+
+
+def test_a_table_named_like_the_account_map_is_refused_not_dropped(config: MigrateConfig) -> None:
+    _execute(config.legacy.url, "CREATE TABLE rollcall_account_map (mine INTEGER)")
+    plan = plan_migration(config)
+    with pytest.raises(MigrateError, match=r"already has a table rollcall_account_map"):
+        apply_plan(plan, config)
+    assert _rows(config.legacy.url, "SELECT count(*) FROM rollcall_account_map") == [(0,)]
