@@ -165,19 +165,34 @@ class LegacyDatabase:
 
     def read_accounts(self, connection: Connection, accounts: sa.Table) -> tuple[list[LegacyAccount], int]:
         """Every account with a Clever id, by key, and how many accounts have none (not Clever accounts)."""
+        found, unlinked, _ = self.read_accounts_with(connection, accounts, [])
+        return found, unlinked
+
+    def read_accounts_with(
+        self, connection: Connection, accounts: sa.Table, also: list[str]
+    ) -> tuple[list[LegacyAccount], int, dict[Key, tuple[object, ...]]]:
+        """`read_accounts`, plus the values of the `also` columns of every account (with a Clever id or not)
+        by key, read in the same pass over the table."""
         config = self.config.legacy.accounts
         email = accounts.c[config.email] if config.email else sa.null()
         login = accounts.c[config.last_login] if config.last_login else sa.null()
         key = accounts.c[config.key]
-        statement = sa.select(key, accounts.c[config.clever_id], accounts.c[config.role], email, login)
+        extra = [accounts.c[name] if name in accounts.c else sa.null() for name in also]
+        statement = sa.select(
+            key, accounts.c[config.clever_id], accounts.c[config.role], email, login, *extra
+        )
         found: list[LegacyAccount] = []
+        values: dict[Key, tuple[object, ...]] = {}
         unlinked = 0
         for row in connection.execute(statement.order_by(key)):
+            account_key = as_key(row[0])
+            if extra:
+                values[account_key] = tuple(row[5:])
             if row[1] is None or row[1] == "":
                 unlinked += 1
                 continue
-            found.append(LegacyAccount(as_key(row[0]), str(row[1]), str(row[2]), row[3], as_text(row[4])))
-        return found, unlinked
+            found.append(LegacyAccount(account_key, str(row[1]), str(row[2]), row[3], as_text(row[4])))
+        return found, unlinked, values
 
     def reference_counts(self, connection: Connection, tables: LegacyTables) -> dict[str, dict[Key, int]]:
         """Per `table.column` reference, how many rows point at each account key."""

@@ -320,10 +320,8 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
         references.update(counts)
     merges: list[Merge] = []
     links: list[Link] = []
-    for user_id in sorted(by_user):
+    for user_id in sorted(user_id for user_id, group in by_user.items() if len(group) > 1):
         group = by_user[user_id]
-        if len(group) < 2:
-            continue
         keys = sorted((o.key for o in group), key=key_order)
         if facts.strategy.multi_role == "role-specific":
             links.append(Link(user_id=user_id, accounts=keys, roles=_roles(group)))
@@ -335,10 +333,14 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
             Merge(user_id=user_id, survivor=survivor, absorbed=absorbed, roles=_roles(group), why=why)
         )
     survivors = {m.user_id: m.survivor for m in merges}
-    student_account: dict[str, Key] = {}
-    for user_id, group in by_user.items():
-        if any(o.role == "student" for o in group):
-            student_account[user_id] = survivors.get(user_id, min((o.key for o in group), key=key_order))
+
+    def student_account(user_id: str) -> Key | None:
+        """The account a student's relationships point at: their survivor, else their lowest key."""
+        group = by_user.get(user_id, [])
+        if not any(o.role == "student" for o in group):
+            return None
+        return survivors.get(user_id, min((o.key for o in group), key=key_order))
+
     contacts: list[ContactRow] = []
     relationships: list[RelationshipRow] = []
     for person in facts.people:
@@ -350,7 +352,7 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
         )
         for student, relationship, kind in person.contact.relationships:
             relationships.append(
-                RelationshipRow(person.id, student, student_account.get(student), relationship, kind)
+                RelationshipRow(person.id, student, student_account(student), relationship, kind)
             )
     return MigrationPlan(
         source=facts.source,

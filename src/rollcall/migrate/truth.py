@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
 from rollcall.client import CleverClient
 from rollcall.domain.report import fingerprint
@@ -15,6 +16,8 @@ from rollcall.errors import MigrateConfigError, RollcallError
 from rollcall.migrate.config import CleverConfig, MigrateConfig
 from rollcall.migrate.values import V3Person
 from rollcall.store import Store
+
+ROLE_RANK: Final = {role: n for n, role in enumerate(ROLE_NAMES)}
 
 
 def _districts(store: Store, district: str | None, where: str) -> list[str]:
@@ -30,10 +33,10 @@ def _districts(store: Store, district: str | None, where: str) -> list[str]:
     return districts
 
 
-def _person(
-    user_id: str, email: str | None, roles: list[tuple[RoleName, str | None]], rank: dict[RoleName, int]
-) -> V3Person:
-    return V3Person(user_id, email, tuple(sorted(roles, key=lambda role: rank[role[0]])))
+def _person(user_id: str, email: str | None, roles: list[tuple[RoleName, str | None]]) -> V3Person:
+    """Roles in Clever's order (the store lists them by name); most people hold one, which needs no sort."""
+    ordered = roles if len(roles) == 1 else sorted(roles, key=lambda role: ROLE_RANK[role[0]])
+    return V3Person(user_id, email, tuple(ordered))
 
 
 def _store_people(store: Store, district_id: str) -> Iterator[V3Person]:
@@ -41,22 +44,17 @@ def _store_people(store: Store, district_id: str) -> Iterator[V3Person]:
     their name, phone and relationships). Equal to `V3Person.of` of every full user (roles in Clever's
     order), at a fraction of the cost."""
     contacts = {user.id: V3Person.of(user) for user in store.iter_users_with_role(district_id, "contact")}
-    rank = {role: n for n, role in enumerate(ROLE_NAMES)}
     current: str | None = None
     email: str | None = None
     roles: list[tuple[RoleName, str | None]] = []
     for user_id, user_email, role, legacy_id in store.iter_role_legacy_ids(district_id):
         if user_id != current:
             if current is not None:
-                yield contacts.get(current) or V3Person(
-                    current, email, tuple(sorted(roles, key=lambda r: rank[r[0]]))
-                )
+                yield contacts.get(current) or _person(current, email, roles)
             current, email, roles = user_id, user_email, []
         roles.append((role, legacy_id))
     if current is not None:
-        yield contacts.get(current) or V3Person(
-            current, email, tuple(sorted(roles, key=lambda r: rank[r[0]]))
-        )
+        yield contacts.get(current) or _person(current, email, roles)
 
 
 def read_people(config: MigrateConfig) -> tuple[list[V3Person], str]:

@@ -70,15 +70,10 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
         accounts = database.reflect(connection, accounts_config.table)
         failures = _Failures()
         checks: dict[str, int] = {}
-        key = accounts.c[accounts_config.key]
-        v3 = accounts.c[accounts_config.v3_id]
         consolidate = run.multi_role == "consolidate"
-        merged = accounts.c.get(accounts_config.merged_into, None)
-        written: dict[Key, tuple[object, object]] = {
-            as_key(row[0]): (row[1], row[2])
-            for row in connection.execute(sa.select(key, v3, merged if merged is not None else sa.null()))
-        }
-        legacy_accounts, _ = database.read_accounts(connection, tables.accounts)
+        legacy_accounts, _, written = database.read_accounts_with(
+            connection, accounts, [accounts_config.v3_id, accounts_config.merged_into]
+        )
         people, _ = read_people(config)
         outcomes = match_accounts(legacy_accounts, people, accounts_config.role_of_value())
         by_user: dict[str, list[Key]] = defaultdict(list)
