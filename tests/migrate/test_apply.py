@@ -279,3 +279,48 @@ def test_a_table_named_like_the_account_map_is_refused_not_dropped(config: Migra
     with pytest.raises(MigrateError, match=r"already has a table rollcall_account_map"):
         apply_plan(plan, config)
     assert _rows(config.legacy.url, "SELECT count(*) FROM rollcall_account_map") == [(0,)]
+
+
+def test_a_reference_inside_a_composite_date_key_is_repointed_and_restored(
+    tmp_path: Path, store_url: str, legacy_url: str
+) -> None:
+    import datetime as dt
+
+    scenario.build_legacy(legacy_url)
+    attendance = sa.Table(
+        "attendance",
+        sa.MetaData(),
+        sa.Column("account_id", sa.Integer, primary_key=True),
+        sa.Column("day", sa.Date, primary_key=True),
+        sa.Column("note", sa.Text),
+    )
+    engine = sa.create_engine(legacy_url)
+    with engine.begin() as connection:
+        attendance.create(connection)
+        connection.execute(
+            sa.insert(attendance),
+            [
+                {"account_id": 1, "day": dt.date(2026, 9, 1), "note": "teacher"},
+                {"account_id": 2, "day": dt.date(2026, 9, 1), "note": "staff, same day"},
+                {"account_id": 2, "day": dt.date(2026, 9, 2), "note": "staff"},
+            ],
+        )
+    engine.dispose()
+    reference = '[[legacy.references]]\ntable = "attendance"\ncolumn = "account_id"'
+    config_path = scenario.write_config(tmp_path / "m.toml", legacy_url, store_url, extra=reference)
+    from rollcall.migrate import load_config
+
+    config = load_config(config_path)
+    before = scenario.dump(legacy_url)
+    plan = plan_migration(config)
+    robin = next(merge for merge in plan.merges if merge.user_id == "u-robin")
+    report = apply_plan(plan, config)
+    rows = _rows(legacy_url, "SELECT account_id, note FROM attendance ORDER BY day, note")
+    assert rows == [(robin.survivor, "teacher"), (robin.survivor, "staff")] or rows == [
+        (robin.survivor, "staff, same day"),
+        (robin.survivor, "staff"),
+    ]
+    assert any(removed.table == "attendance" for removed in report.removed)
+    assert verify_migration(config).ok
+    rollback_migration(config)
+    assert scenario.dump(legacy_url) == before

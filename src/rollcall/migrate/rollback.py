@@ -60,6 +60,21 @@ class RollbackReport(ReportStruct, kw_only=True, frozen=True):
         return "\n".join(lines)
 
 
+def _typed(column: sa.Column[object], value: object) -> object:
+    """A key value back from the ledger's JSON in its column's Python type: dates, times, UUIDs and decimals
+    were written as text, and a driver binds text to a DATE column wrongly or not at all."""
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        return value
+    if value is None or isinstance(value, kind) or kind in (int, str, float, bool):
+        return value
+    try:
+        return msgspec.convert(value, kind, strict=False)
+    except (msgspec.ValidationError, TypeError):
+        return value
+
+
 class _Undo:
     def __init__(self, database: LegacyDatabase) -> None:
         self.database = database
@@ -109,7 +124,16 @@ class _Undo:
         statement = sa.update(table).where(where).values({column: sa.bindparam("rc_old")})
         params = []
         for entry in group:
-            row_key = msgspec.json.decode(entry.row_key or "[]", type=list[object])
+            row_key = [
+                _typed(key, value)
+                for key, value in zip(keys, msgspec.json.decode(entry.row_key or "[]"), strict=True)
+            ]
+            if action == "repoint":  # a re-pointed column inside the primary key: the row's key moved with it
+                moved = msgspec.json.decode(entry.new_value or "null")
+                row_key = [
+                    _typed(key, moved) if key.name == column else value
+                    for key, value in zip(keys, row_key, strict=True)
+                ]
             values = {f"rc_pk_{n}": value for n, value in enumerate(row_key)}
             params.append({**values, "rc_old": msgspec.json.decode(entry.old_value or "null")})
         connection.execute(statement, params)
