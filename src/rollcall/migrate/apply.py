@@ -15,6 +15,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from rollcall.domain.collector import paused_collector
 from rollcall.domain.progress import ProgressReporter, SilentReporter
 from rollcall.domain.report import ReportStruct, stale_reason
 from rollcall.errors import MigrateError, StalePlanError
@@ -153,6 +154,7 @@ def _start(
     return run, False
 
 
+@paused_collector()  # millions of acyclic values: see domain/collector.py
 def apply_plan(
     plan: MigrationPlan,
     config: MigrateConfig,

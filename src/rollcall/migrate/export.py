@@ -9,6 +9,7 @@ from typing import Literal
 
 import msgspec
 
+from rollcall.domain.collector import paused_collector
 from rollcall.domain.progress import SilentReporter
 from rollcall.domain.user import RoleName
 from rollcall.migrate.apply import Clock, utc_now
@@ -41,6 +42,7 @@ class MapRow(msgspec.Struct, frozen=True, kw_only=True):
     account_key: Key | None = None
 
 
+@paused_collector()  # millions of acyclic values: see domain/collector.py
 def export_map(config: MigrateConfig) -> list[MapRow]:
     """Every v3 role with a legacy id, by user id then role, with the account that matched it."""
     facts, database, _ = read_facts(config, SilentReporter())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import msgspec
 from sqlalchemy.engine import Connection
 
+from rollcall.domain.collector import paused_collector
 from rollcall.domain.progress import ProgressReporter, SilentReporter
 from rollcall.domain.report import fingerprint
 from rollcall.migrate.config import MigrateConfig
@@ -93,6 +94,7 @@ def read_facts(
     return facts, database, tables
 
 
+@paused_collector()  # millions of acyclic values: see domain/collector.py
 def current_basis(config: MigrateConfig) -> tuple[dict[str, str], str]:
     """The source's basis as it reads now, and where the legacy database is: what a plan's own basis is
     compared with before applying it. Reads the accounts, but not the v3 truth's users when it is a store."""
@@ -126,6 +128,7 @@ def preview_references(
     return previews
 
 
+@paused_collector()  # millions of acyclic values: see domain/collector.py
 def plan_migration(config: MigrateConfig, reporter: ProgressReporter | None = None) -> MigrationPlan:
     """Read the source and plan the migration (nothing is written)."""
     reporter = reporter or SilentReporter()
@@ -138,6 +141,7 @@ def plan_migration(config: MigrateConfig, reporter: ProgressReporter | None = No
     return plan.with_references(previews)
 
 
+@paused_collector()  # millions of acyclic values: see domain/collector.py
 def decode_plan(data: bytes, where: str) -> MigrationPlan:
     """A plan file read back (`plan --out`); MigrateConfigError says what is wrong with it."""
     from rollcall.errors import MigrateConfigError

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from rollcall.domain.collector import paused_collector
 from rollcall.domain.report import ReportStruct
 from rollcall.migrate.config import MigrateConfig
 from rollcall.migrate.ledger import find_latest_run, has_ledger, run_entries
@@ -55,6 +56,7 @@ class _Failures:
             )
 
 
+@paused_collector()  # millions of acyclic values: see domain/collector.py
 def verify_migration(config: MigrateConfig) -> VerifyReport:
     """Check the migration the vendor database holds now (see the module docstring)."""
     with LegacyDatabase(config) as database, database.connect("verify the migration") as connection:

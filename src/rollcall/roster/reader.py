@@ -3,13 +3,13 @@ collected with its file, line and column, and a snapshot only when no problem is
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 
+from rollcall.domain.collector import paused_collector
 from rollcall.domain.district import District, DistrictContact
 from rollcall.domain.record import Name
 from rollcall.domain.snapshot import DistrictSnapshot
@@ -86,13 +86,8 @@ def read_roster(directory: Path, *, seed: str = "rollcall", district_name: str |
     missing or unreadable; every other problem is in the report."""
     # A large roster allocates millions of lists and tuples that the cyclic collector would scan over and
     # over (it more than doubled the load time); none of them form cycles, so pause it during the read.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_collector():
         return _read_roster(Path(directory), seed, district_name)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read_roster(directory: Path, seed: str, district_name: str | None) -> RosterReport:
