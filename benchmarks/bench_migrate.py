@@ -160,6 +160,12 @@ def generate(students: int, legacy_url: str, store_url: str | None) -> dict[str,
         md.create_all(connection)
         for name, values in rows.items():
             columns = [c.name for c in tables[name].columns]
+            if connection.dialect.name == "postgresql":  # COPY: executemany of 6 M rows took 20 minutes
+                cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+                continue
             for start in range(0, len(values), 50_000):
                 chunk = [dict(zip(columns, row, strict=True)) for row in values[start : start + 50_000]]
                 connection.execute(tables[name].insert(), chunk)
