@@ -7,11 +7,16 @@ import pytest
 from rollcall.domain.collector import paused_collector
 
 
-def test_the_collector_is_off_inside_and_back_on_after_even_when_the_block_raises() -> None:
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), paused_collector():
+def _fail_inside() -> None:
+    with paused_collector():
         assert not gc.isenabled()
         raise RuntimeError
+
+
+def test_the_collector_is_off_inside_and_back_on_after_even_when_the_block_raises() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        _fail_inside()
     assert gc.isenabled()
 
 
