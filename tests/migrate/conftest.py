@@ -39,3 +39,15 @@ def config_path(tmp_path: Path, legacy_url: str, store_url: str) -> Path:
 @pytest.fixture
 def config(config_path: Path) -> MigrateConfig:
     return load_config(config_path)
+
+
+@pytest.fixture
+def per_role_config_path(tmp_path: Path, legacy_url: str, store_url: str) -> Path:
+    """The scenario kept in one table per role (teacher, staff, student, contact), role-specific."""
+    scenario.build_per_role_legacy(legacy_url)
+    return scenario.write_per_role_config(tmp_path / "migrate.toml", legacy_url, store_url)
+
+
+@pytest.fixture
+def per_role_config(per_role_config_path: Path) -> MigrateConfig:
+    return load_config(per_role_config_path)

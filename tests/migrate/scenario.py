@@ -12,6 +12,8 @@ People (v3) and their legacy accounts (key: role, clever id):
 Application tables: classes(teacher_account_id), class_members(account_id, unique per class),
 notes(author_account_id), logins(account_id). Robin's teacher and staff accounts are both members of class 1:
 the unique collision.
+The same people kept in one table per role (teachers, school_admins, students, parents) are further down
+(`build_per_role_legacy`, `per_role_config_text`).
 """
 
 from __future__ import annotations
@@ -278,3 +280,169 @@ def dump(url: str) -> dict[str, object]:
             out[name] = {"schema": schema, "rows": [tuple(row) for row in rows]}
     engine.dispose()
     return out
+
+
+# Per-role account tables (the same v3 truth): one table per Clever role, keys colliding across tables
+# (teachers 1 and school_admins 1 are both Robin's; teachers 2 is Pat's, school_admins 2 Alex's), students
+# keyed by text. Robin and Alex each have a teacher and a staff account. Ambiguous: teachers 6 (Dana's email
+# disagrees), teachers 7 (Alex's staff id in the teachers table), school_admins 3 (Pat's district-admin id in
+# the staff table). Orphaned: teachers 5. Without a Clever id: teachers 8. school_admins already has a
+# clever_user_id column (1 holds 'old', 3 holds 'stale'): apply overwrites 1 and rollback restores it.
+TEACHERS: list[tuple[int, str | None, str | None, str | None]] = [
+    (1, "t-robin", "robin@d.org", "2026-05-01 08:00:00"),
+    (2, "t-pat", "pat@d.org", None),
+    (3, "t-alex", "alex@d.org", None),
+    (4, "t-casey", "casey@d.org", None),
+    (5, "t-gone", "gone@d.org", None),
+    (6, "t-dana", "dana.old@elsewhere.org", None),
+    (7, "s-alex", "alex@d.org", None),
+    (8, None, "local@d.org", None),
+]
+SCHOOL_ADMINS: list[tuple[int, str, str, str | None]] = [
+    (1, "s-robin", "ROBIN@d.org ", "old"),
+    (2, "s-alex", "alex@d.org", None),
+    (3, "d-pat", "pat@d.org", "stale"),
+]
+STUDENTS = [("S-001", ST1), ("S-002", ST2), ("S-003", ST3)]
+PARENTS = [(1, "c-casey", "casey@home.org"), (2, "c-gale", "")]
+# classes: id, name, teacher_id; enrollments: id, class_id, student_id; admin_notes: id, admin_id, body
+PER_ROLE_CLASSES = [(1, "Math", 1), (2, "Art", 3), (3, "Music", 5)]
+ENROLLMENTS = [(1, 1, "S-001"), (2, 1, "S-002"), (3, 2, "S-003")]
+ADMIN_NOTES = [(1, 1, "memo"), (2, 2, "note")]
+
+
+def per_role_metadata() -> tuple[sa.MetaData, dict[str, sa.Table]]:
+    md = sa.MetaData()
+    tables = {
+        "teachers": sa.Table(
+            "teachers", md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("clever_id", sa.String(40)),
+            sa.Column("email", sa.String(100)),
+            sa.Column("last_login_at", sa.String(30)),
+        ),
+        "school_admins": sa.Table(
+            "school_admins", md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("clever_id", sa.String(40)),
+            sa.Column("email", sa.String(100)),
+            sa.Column("clever_user_id", sa.String(64)),
+        ),
+        "students": sa.Table(
+            "students", md,
+            sa.Column("id", sa.String(10), primary_key=True),
+            sa.Column("clever_id", sa.String(40)),
+        ),
+        "parents": sa.Table(
+            "parents", md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("clever_id", sa.String(40)),
+            sa.Column("email", sa.String(100)),
+        ),
+        "classes": sa.Table(
+            "classes", md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("name", sa.String(40)),
+            sa.Column("teacher_id", sa.Integer, sa.ForeignKey("teachers.id")),
+        ),
+        "enrollments": sa.Table(
+            "enrollments", md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("class_id", sa.Integer, nullable=False),
+            sa.Column("student_id", sa.String(10), nullable=False),
+            sa.UniqueConstraint("class_id", "student_id", name="one_enrollment"),
+        ),
+        "admin_notes": sa.Table(
+            "admin_notes", md,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("admin_id", sa.Integer),
+            sa.Column("body", sa.Text),
+        ),
+    }  # fmt: skip
+    return md, tables
+
+
+def build_per_role_legacy(url: str) -> None:
+    """Create and fill the per-role vendor tables at `url`."""
+    md, tables = per_role_metadata()
+    columns = {
+        "teachers": ("id", "clever_id", "email", "last_login_at"),
+        "school_admins": ("id", "clever_id", "email", "clever_user_id"),
+        "students": ("id", "clever_id"),
+        "parents": ("id", "clever_id", "email"),
+        "classes": ("id", "name", "teacher_id"),
+        "enrollments": ("id", "class_id", "student_id"),
+        "admin_notes": ("id", "admin_id", "body"),
+    }
+    rows: dict[str, list[Any]] = {
+        "teachers": TEACHERS, "school_admins": SCHOOL_ADMINS, "students": STUDENTS, "parents": PARENTS,
+        "classes": PER_ROLE_CLASSES, "enrollments": ENROLLMENTS, "admin_notes": ADMIN_NOTES,
+    }  # fmt: skip
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        md.create_all(connection)
+        for name, values in rows.items():
+            names = columns[name]
+            connection.execute(tables[name].insert(), [dict(zip(names, v, strict=True)) for v in values])
+    engine.dispose()
+
+
+def per_role_config_text(
+    legacy_url: str, store_url: str, *, multi_role: str = "role-specific", batch_size: int = 3
+) -> str:
+    return f"""
+[legacy]
+url = "{legacy_url}"
+batch_size = {batch_size}
+
+[legacy.accounts.teacher]
+table = "teachers"
+key = "id"
+clever_id = "clever_id"
+email = "email"
+last_login = "last_login_at"
+
+[legacy.accounts.staff]
+table = "school_admins"
+key = "id"
+clever_id = "clever_id"
+email = "email"
+
+[legacy.accounts.student]
+table = "students"
+key = "id"
+clever_id = "clever_id"
+
+[legacy.accounts.contact]
+table = "parents"
+key = "id"
+clever_id = "clever_id"
+email = "email"
+v3_id = "v3_user_id"
+
+[[legacy.references]]
+table = "classes"
+column = "teacher_id"
+accounts = "teacher"
+
+[[legacy.references]]
+table = "enrollments"
+column = "student_id"
+accounts = "student"
+
+[[legacy.references]]
+table = "admin_notes"
+column = "admin_id"
+accounts = "staff"
+
+[clever]
+store = "{store_url}"
+
+[strategy]
+multi_role = "{multi_role}"
+"""
+
+
+def write_per_role_config(path: Path, legacy_url: str, store_url: str, **options: Any) -> Path:
+    path.write_text(per_role_config_text(legacy_url, store_url, **options), encoding="utf-8")
+    return path

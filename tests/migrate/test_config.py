@@ -57,15 +57,115 @@ def test_a_bad_config_names_the_key(edit: tuple[str, str], message: str) -> None
         parse_config(text, where="m.toml")
 
 
-def test_per_role_account_tables_are_refused_plainly() -> None:
-    text = _text().replace(
-        "[legacy.accounts.role_values]",
-        "[legacy.accounts.teacher]\ntable = 't'\n\n[legacy.accounts.role_values]",
-    )
+def _per_role_text(**options: object) -> str:
+    return scenario.per_role_config_text("sqlite:///app.db", "sqlite:///rollcall.db", **options)  # type: ignore[arg-type]
+
+
+def test_per_role_account_tables_load_as_one_table_per_role() -> None:
+    config = parse_config(_per_role_text(), where="m.toml")
+    accounts = config.legacy.accounts
+    assert accounts.per_role
+    assert [(t.role, t.table, t.at) for t in accounts.tables()] == [
+        ("student", "students", "legacy.accounts.student"),
+        ("teacher", "teachers", "legacy.accounts.teacher"),
+        ("staff", "school_admins", "legacy.accounts.staff"),
+        ("contact", "parents", "legacy.accounts.contact"),
+    ]
+    teachers = accounts.tables()[1]
+    assert (teachers.email, teachers.last_login, teachers.v3_id, teachers.role_column) == (
+        "email", "last_login_at", "clever_user_id", None,
+    )  # fmt: skip
+    assert accounts.tables()[3].v3_id == "v3_user_id"
+    assert [t.map_table for t in accounts.tables()][:2] == [
+        "rollcall_account_map_student", "rollcall_account_map_teacher",
+    ]  # fmt: skip
+    assert accounts.role_of_value() == {r: r for r in ("student", "teacher", "staff", "contact")}
+    assert [ref.accounts for ref in config.legacy.references] == ["teacher", "student", "staff"]
+
+
+def test_the_single_table_form_is_one_table_with_a_role_column() -> None:
+    [table] = parse_config(_text(), where="m.toml").legacy.accounts.tables()
+    assert (table.at, table.role, table.table, table.role_column, table.map_table) == (
+        "legacy.accounts", None, "accounts", "role", "rollcall_account_map",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # both forms at once
+        (("[legacy.accounts.teacher]", '[legacy.accounts]\nrole = "role"\n\n[legacy.accounts.teacher]'),
+         r"legacy.accounts.role: a config describes either one accounts table .* or one table per role "
+         r"\(\[legacy.accounts.student\] …\), not both"),
+        (("[legacy.accounts.teacher]",
+          '[legacy.accounts.role_values]\nteacher = "t"\n\n[legacy.accounts.teacher]'),
+         r"legacy.accounts.role_values: a config describes either one accounts table"),
+        # a table for no Clever role, and a role column in a per-role table
+        (("[legacy.accounts.contact]", "[legacy.accounts.parent]"),
+         r"legacy.accounts.parent: no Clever role is called 'parent'; .* one of student, teacher, staff"),
+        (('table = "students"', 'table = "students"\nrole = "kind"'),
+         r"legacy.accounts.student.role: a per-role table needs no role column: every account in it is a "
+         r"student account"),
+        (('table = "parents"\nkey = "id"\n', 'table = "parents"\n'),
+         r"legacy.accounts.contact: Object missing required field `key`"),
+        (('table = "parents"', 'table = "teachers"'),
+         r"legacy.accounts.contact.table: table 'teachers' is already legacy.accounts.teacher's"),
+        # references must say which table they point into, and it must be configured
+        (('accounts = "student"\n', ""),
+         r"legacy.references\[1\].accounts: with per-role account tables, say which one "
+         r"enrollments.student_id points into \(accounts = one of student, teacher, staff, contact\)"),
+        (('accounts = "staff"', 'accounts = "district_admin"'),
+         r"legacy.references\[2\].accounts: no \[legacy.accounts.district_admin\] table is configured"),
+        (('accounts = "staff"', 'accounts = "principal"'),
+         r"legacy.references\[2\].accounts: Invalid enum value 'principal'"),
+    ],
+)  # fmt: skip
+def test_a_bad_per_role_config_names_the_key(edit: tuple[str, str], message: str) -> None:
+    text = _per_role_text().replace(*edit, 1)
+    assert text != _per_role_text()
+    with pytest.raises(MigrateConfigError, match=message):
+        parse_config(text, where="m.toml")
+
+
+def test_consolidate_is_refused_with_per_role_tables_and_points_to_role_specific() -> None:
     with pytest.raises(
-        MigrateConfigError, match=r"legacy.accounts.teacher: per-role account tables are not supported"
+        MigrateConfigError,
+        match=r"m.toml: strategy.multi_role: consolidate \(the default\) cannot merge accounts kept in "
+        r"per-role tables: .* another table, .* set multi_role = \"role-specific\"",
+    ):
+        parse_config(_per_role_text(multi_role="consolidate"), where="m.toml")
+
+
+def test_a_reference_naming_a_table_is_refused_with_the_single_table_form() -> None:
+    text = _text().replace('column = "author_account_id"', 'column = "author_account_id"\naccounts = "staff"')
+    with pytest.raises(
+        MigrateConfigError, match=r"legacy.references\[2\].accounts: only per-role account tables need it"
     ):
         parse_config(text, where="m.toml")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('table = "school_admins"', 'table = "admins"'),
+         r"m.toml: legacy.accounts.staff.table: no table 'admins'"),
+        (('table = "parents"\nkey = "id"', 'table = "parents"\nkey = "parent_id"'),
+         r"legacy.accounts.contact.key: table 'parents' has no column 'parent_id'"),
+        (('last_login = "last_login_at"', 'last_login = "seen_at"'),
+         r"legacy.accounts.teacher.last_login: table 'teachers' has no column 'seen_at'"),
+        (('column = "admin_id"', 'column = "author_id"'),
+         r"legacy.references\[2\].column: table 'admin_notes' has no column 'author_id'"),
+    ],
+)  # fmt: skip
+def test_plan_checks_each_per_role_table_against_the_database_before_reading(
+    tmp_path: Path, store_url: str, edit: tuple[str, str], message: str
+) -> None:
+    legacy_url = f"sqlite:///{tmp_path}/app.db"
+    scenario.build_per_role_legacy(legacy_url)
+    text = scenario.per_role_config_text(legacy_url, store_url).replace(*edit)
+    assert text != scenario.per_role_config_text(legacy_url, store_url)
+    with pytest.raises(MigrateConfigError, match=message):
+        plan_migration(parse_config(text, where="m.toml"))
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:

@@ -98,3 +98,25 @@ def test_a_killed_apply_rolls_back_to_the_start(
     report = rollback_migration(config)
     assert (report.state, report.batches_undone) == ("rolled_back", after_batch + 1)
     assert scenario.dump(url) == start
+
+
+@pytest.mark.slow
+def test_a_killed_apply_of_per_role_tables_resumes_and_rolls_back(
+    tmp_path: Path, per_role_config_path: Path, per_role_config: MigrateConfig
+) -> None:
+    config = per_role_config
+    url = config.legacy.url
+    start = scenario.dump(url)
+    plan = plan_migration(config)
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(plan.to_json(), encoding="utf-8")
+    uninterrupted_batches = len(plan.batches())
+    _apply_and_kill(per_role_config_path, plan_path, url, 2)  # between the teachers' two batches
+    resumed = apply_plan(plan, config)
+    assert (resumed.resumed, resumed.batches_run) == (True, uninterrupted_batches - 3)
+    assert verify_migration(config).ok
+    interrupted_result = scenario.dump(url)
+    rollback_migration(config)
+    assert scenario.dump(url) == start
+    apply_plan(plan, config)
+    assert scenario.dump(url) == interrupted_result

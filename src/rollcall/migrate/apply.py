@@ -20,7 +20,7 @@ from rollcall.domain.progress import ProgressReporter, SilentReporter
 from rollcall.domain.report import ReportStruct, stale_reason
 from rollcall.errors import MigrateError, StalePlanError
 from rollcall.migrate import ddl
-from rollcall.migrate.config import MigrateConfig
+from rollcall.migrate.config import AccountTable, MigrateConfig
 from rollcall.migrate.ledger import (
     Entry,
     Run,
@@ -253,6 +253,7 @@ class _Applier:
         self.run_id = run_id
         self.tally = tally
         self._writes = plan.account_writes()
+        self._segments = plan.account_segments()
         self._relationships: dict[str, list[RelationshipRow]] = defaultdict(list)
         for row in plan.relationships:
             self._relationships[row.contact_user_id].append(row)
@@ -278,42 +279,42 @@ class _Applier:
         return self._added
 
     def _schema(self, connection: Connection, batch: Batch) -> None:
-        accounts_config = self.config.legacy.accounts
-        accounts = self.database.reflect(connection, accounts_config.table)
+        """Per accounts table: the v3 id (and, to consolidate, merged into) columns when missing, and the
+        account map apply writes it from; then the contacts tables when missing."""
         entries: list[Entry] = []
-        wanted: list[tuple[str, sa.types.TypeEngine[Any]]] = [(accounts_config.v3_id, sa.String(64))]
-        if self.plan.multi_role == "consolidate":
-            wanted.append((accounts_config.merged_into, accounts.c[accounts_config.key].type))
-        for column, kind in wanted:
-            if column not in accounts.c:
-                ddl.add_column(connection, accounts.name, column, kind)
-                entries.append(
-                    Entry(
-                        batch=batch.number,
-                        action="add_column",
-                        table_name=str(accounts.name),
-                        column_name=column,
-                    )
-                )
-                self.tally.schema.append(f"added column {accounts.name}.{column}")
         existing = set(self.database.table_names(connection))
+        key_types: dict[str, sa.types.TypeEngine[Any]] = {}
+        for account_table in self.config.legacy.accounts.tables():
+            accounts = self.database.reflect(connection, account_table.table)
+            key_type = accounts.c[account_table.key].type
+            key_types[account_table.table] = key_type
+            wanted: list[tuple[str, sa.types.TypeEngine[Any]]] = [(account_table.v3_id, sa.String(64))]
+            if self.plan.multi_role == "consolidate":
+                wanted.append((account_table.merged_into, key_type))
+            for column, kind in wanted:
+                if column not in accounts.c:
+                    ddl.add_column(connection, accounts.name, column, kind)
+                    entries.append(
+                        Entry(batch=batch.number, action="add_column", table_name=str(accounts.name),
+                              column_name=column)
+                    )  # fmt: skip
+                    self.tally.schema.append(f"added column {accounts.name}.{column}")
+            if account_table.v3_id in accounts.c:
+                v3_type = accounts.c[account_table.v3_id].type
+            else:
+                v3_type = sa.String(64)
+            account_map = ddl.account_map_table(key_type, v3_type, account_table.map_table)
+            if account_map.name in existing:
+                raise MigrateError(
+                    f"{self.database.where} already has a table {account_map.name}, which apply keeps its "
+                    "ledger in and no migration run recorded: drop or rename it, then apply again"
+                )
+            account_map.create(connection)
+            entries.append(Entry(batch=batch.number, action="create_table", table_name=account_map.name))
         contacts = self.config.legacy.contacts
-        key_type = accounts.c[accounts_config.key].type
-        if accounts_config.v3_id in accounts.c:
-            v3_type = accounts.c[accounts_config.v3_id].type
-        else:
-            v3_type = sa.String(64)
-        account_map = ddl.account_map_table(key_type, v3_type)
-        if account_map.name in existing:
-            raise MigrateError(
-                f"{self.database.where} already has a table {account_map.name}, which apply keeps its ledger "
-                "in and no migration run recorded: drop or rename it, then apply again"
-            )
-        account_map.create(connection)
-        entries.append(Entry(batch=batch.number, action="create_table", table_name=account_map.name))
         for table in (
             ddl.contacts_table(contacts.table),
-            ddl.relationships_table(contacts.relationships, key_type),
+            ddl.relationships_table(contacts.relationships, self._student_key_type(key_types)),
         ):
             if table.name not in existing:
                 table.create(connection)
@@ -321,12 +322,21 @@ class _Applier:
                 self.tally.schema.append(f"created table {table.name}")
         record(connection, self.run_id, entries)
 
+    def _student_key_type(self, key_types: dict[str, sa.types.TypeEngine[Any]]) -> sa.types.TypeEngine[Any]:
+        """The type of `student_account_key`: the students' account key (the one accounts table's, or the
+        student table's; text when no table holds students)."""
+        for account_table in self.config.legacy.accounts.tables():
+            if account_table.role in (None, "student"):
+                return key_types[account_table.table]
+        return sa.String(64)
+
     def _accounts(self, connection: Connection, batch: Batch) -> None:
-        """The batch's slice of the plan into rollcall_account_map, the old values beside it when the columns
-        predate apply, then one `UPDATE … FROM` per column: the database joins, nothing goes row by row."""
-        config = self.config.legacy.accounts
+        """The batch's slice of the plan into its table's account map, the old values beside it when the
+        columns predate apply, then one `UPDATE … FROM` per column: the database joins, nothing goes row by
+        row. A batch holds accounts of one table (`MigrationPlan.account_segments`)."""
+        config = self._table_of(batch)
         accounts = self.database.reflect(connection, config.table)
-        account_map = self.database.reflect(connection, ddl.ACCOUNT_MAP)
+        account_map = self.database.reflect(connection, config.map_table)
         writes = self._writes[batch.start : batch.end]
         insert_rows(
             connection,
@@ -340,6 +350,9 @@ class _Applier:
         columns = [(config.v3_id, "v3_id", "old_v3_id")]
         if self.plan.multi_role == "consolidate":
             columns.append((config.merged_into, "merged_into", "old_merged_into"))
+        # The map's name is in the ledger only when it is not the one-table form's rollcall_account_map, so
+        # that form's ledger reads as it always did (rollback takes a missing name for that map).
+        map_name = None if config.map_table == ddl.ACCOUNT_MAP else encode(config.map_table)
         entries: list[Entry] = []
         for column, new, old in columns:
             kept = (config.table, column) not in added
@@ -354,10 +367,28 @@ class _Applier:
             connection.execute(sa.update(accounts).where(*joined).values({column: account_map.c[new]}))
             entries.append(
                 Entry(batch=batch.number, action="set_from_map", table_name=config.table, column_name=column,
-                      row_key=encode([batch.start, batch.end]), old_value=encode(old) if kept else None)
+                      row_key=encode([batch.start, batch.end]), old_value=encode(old) if kept else None,
+                      new_value=map_name)
             )  # fmt: skip
         record(connection, self.run_id, entries)
         self.tally.accounts += len(writes)
+
+    def _table_of(self, batch: Batch) -> AccountTable:
+        """The accounts table a batch writes (its segment of the plan's account writes)."""
+        accounts = self.config.legacy.accounts
+        for name, start, end in self._segments:
+            if start <= batch.start < end:
+                if name is None:  # the plan was made from one accounts table
+                    found = None if accounts.per_role else accounts.tables()[0]
+                else:
+                    found = accounts.find_table(name) if accounts.per_role else None
+                if found is None:
+                    raise MigrateError(
+                        f"the plan writes the accounts of {name or 'one accounts table'}, which "
+                        f"{self.config.path} does not describe that way: plan again with this config"
+                    )
+                return found
+        raise MigrateError(f"batch {batch.number} of the plan writes no accounts")  # plans never make one
 
     def _repoint(self, connection: Connection, batch: Batch) -> None:
         merges = self.plan.merges[batch.start : batch.end]

@@ -17,35 +17,119 @@ from rollcall.errors import MigrateConfigError
 MultiRole = Literal["consolidate", "role-specific"]
 SurvivorRule = Literal["most_recent_login", "role_order", "most_references", "lowest_key"]
 DEFAULT_BATCH_SIZE: Final = 5_000
+DEFAULT_V3_ID: Final = "clever_user_id"
+DEFAULT_MERGED_INTO: Final = "merged_into"
+ACCOUNT_MAP: Final = "rollcall_account_map"  # see `ddl.account_map_table`
 
 
 class _Section(msgspec.Struct, kw_only=True, frozen=True, forbid_unknown_fields=True):
     pass
 
 
-class AccountsConfig(_Section, frozen=True):
-    """`[legacy.accounts]`: the one table of accounts and the columns apply reads and writes."""
+class RoleTableConfig(_Section, frozen=True):
+    """`[legacy.accounts.<role>]`: the table of one Clever role's accounts (the table implies the role)."""
 
     table: str
     key: str
     clever_id: str
-    role: str
-    role_values: dict[RoleName, str]
     email: str | None = None
     last_login: str | None = None
-    v3_id: str = "clever_user_id"
-    merged_into: str = "merged_into"
+    v3_id: str = DEFAULT_V3_ID
+    merged_into: str = DEFAULT_MERGED_INTO
+
+
+class AccountsConfig(_Section, frozen=True):
+    """`[legacy.accounts]`: either the one table of accounts (its columns here, each account's role in the
+    `role` column) or one table per Clever role (`[legacy.accounts.teacher]` …), never both. Every field is
+    optional to msgspec so that `_check_accounts` can say which form is meant and what it lacks."""
+
+    table: str | None = None
+    key: str | None = None
+    clever_id: str | None = None
+    role: str | None = None
+    role_values: dict[RoleName, str] = {}
+    email: str | None = None
+    last_login: str | None = None
+    v3_id: str | None = None
+    merged_into: str | None = None
+    student: RoleTableConfig | None = None
+    teacher: RoleTableConfig | None = None
+    staff: RoleTableConfig | None = None
+    district_admin: RoleTableConfig | None = None
+    contact: RoleTableConfig | None = None
+
+    def role_tables(self) -> dict[RoleName, RoleTableConfig]:
+        """The per-role tables, in Clever's role order (empty in the single-table form)."""
+        found = {role: getattr(self, role) for role in ROLE_NAMES}
+        return {role: table for role, table in found.items() if table is not None}
+
+    @property
+    def per_role(self) -> bool:
+        return any(getattr(self, role) is not None for role in ROLE_NAMES)
 
     def role_of_value(self) -> dict[str, RoleName]:
-        """The role column's values back to Clever role names."""
+        """The role column's values back to Clever role names; in the per-role form each table's role name
+        stands in for the value (`LegacyAccount.role_value`)."""
+        if self.per_role:
+            return {role: role for role in self.role_tables()}
         return {value: role for role, value in self.role_values.items()}
+
+    def tables(self) -> list[AccountTable]:
+        """Every accounts table as the migration reads and writes it, whichever form described it."""
+        if not self.per_role:
+            # `_check_single_table` made sure of these four.
+            assert self.table is not None
+            assert self.key is not None
+            assert self.clever_id is not None
+            assert self.role is not None
+            return [
+                AccountTable(
+                    at="legacy.accounts", role=None, table=self.table, key=self.key,
+                    clever_id=self.clever_id, role_column=self.role, email=self.email,
+                    last_login=self.last_login, v3_id=self.v3_id or DEFAULT_V3_ID,
+                    merged_into=self.merged_into or DEFAULT_MERGED_INTO, map_table=ACCOUNT_MAP,
+                )
+            ]  # fmt: skip
+        return [
+            AccountTable(
+                at=f"legacy.accounts.{role}", role=role, table=config.table, key=config.key,
+                clever_id=config.clever_id, role_column=None, email=config.email,
+                last_login=config.last_login, v3_id=config.v3_id, merged_into=config.merged_into,
+                map_table=f"{ACCOUNT_MAP}_{role}",
+            )
+            for role, config in self.role_tables().items()
+        ]  # fmt: skip
+
+    def find_table(self, name: str) -> AccountTable | None:
+        """The accounts table called `name`, if the config names one."""
+        return next((table for table in self.tables() if table.table == name), None)
+
+
+class AccountTable(msgspec.Struct, frozen=True, kw_only=True):
+    """One table of accounts, normalised from either form. `role`: the role every account in it holds (the
+    per-role form), or None when `role_column` says. `at`: its config key, for messages. `map_table`: the
+    table apply keeps this table's slice of the plan in (`ddl.account_map_table`)."""
+
+    at: str
+    role: RoleName | None
+    table: str
+    key: str
+    clever_id: str
+    role_column: str | None
+    email: str | None
+    last_login: str | None
+    v3_id: str
+    merged_into: str
+    map_table: str
 
 
 class ReferenceConfig(_Section, frozen=True):
-    """`[[legacy.references]]`: a column of another table that holds an account's key."""
+    """`[[legacy.references]]`: a column of another table that holds an account's key; with per-role account
+    tables, `accounts` names the role whose table the column points into."""
 
     table: str
     column: str
+    accounts: RoleName | None = None
 
 
 class ContactsConfig(_Section, frozen=True):
@@ -105,16 +189,26 @@ def _key_of(message: str) -> tuple[str, str]:
 
 
 def _check_shape(raw: dict[str, object], where: str) -> None:
-    """Say plainly what msgspec would say obscurely: per-role account tables and unknown roles."""
+    """Say plainly what msgspec would say obscurely about `[legacy.accounts.<name>]` sections: a name that is
+    no Clever role, or a role column in a per-role table."""
     legacy = raw.get("legacy")
     accounts = legacy.get("accounts") if isinstance(legacy, dict) else None
-    if isinstance(accounts, dict):
-        per_role = [name for name in ROLE_NAMES if isinstance(accounts.get(name), dict)]
-        if per_role:
+    if not isinstance(accounts, dict):
+        return
+    for name, section in accounts.items():
+        if not isinstance(section, dict) or name == "role_values":
+            continue
+        if name not in ROLE_NAMES:
             raise MigrateConfigError(
-                f"{where}: legacy.accounts.{per_role[0]}: per-role account tables are not supported yet; "
-                "describe one accounts table with a `role` column and `[legacy.accounts.role_values]`"
+                f"{where}: legacy.accounts.{name}: no Clever role is called {name!r}; a per-role accounts "
+                f"table is [legacy.accounts.<role>] with <role> one of {', '.join(ROLE_NAMES)}"
             )
+        for option in ("role", "role_values"):
+            if option in section:
+                raise MigrateConfigError(
+                    f"{where}: legacy.accounts.{name}.{option}: a per-role table needs no role column: "
+                    f"every account in it is a {name} account"
+                )
 
 
 def _resolve(url: str, base: Path) -> str:
@@ -159,13 +253,83 @@ def _check_values(config: MigrateConfig, where: str) -> None:
         raise MigrateConfigError(f"{where}: clever.token: the live API needs a district-app token")
     if config.legacy.batch_size < 1:
         raise MigrateConfigError(f"{where}: legacy.batch_size: must be at least 1")
-    values = list(config.legacy.accounts.role_values.values())
-    if len(set(values)) != len(values):
-        raise MigrateConfigError(f"{where}: legacy.accounts.role_values: two roles share one value")
-    if not config.legacy.accounts.role_values:
-        raise MigrateConfigError(f"{where}: legacy.accounts.role_values: name at least one role's value")
     if len(set(config.strategy.role_order)) != len(config.strategy.role_order):
         raise MigrateConfigError(f"{where}: strategy.role_order: a role is named twice")
+    if config.legacy.accounts.per_role:
+        _check_role_tables(config, where)
+    else:
+        _check_single_table(config, where)
+
+
+# The single-table form's own keys: one of them beside a `[legacy.accounts.<role>]` mixes the two forms.
+SINGLE_TABLE_KEYS: Final = (
+    "table", "key", "clever_id", "role", "role_values", "email", "last_login", "v3_id", "merged_into",
+)  # fmt: skip
+
+
+def _check_single_table(config: MigrateConfig, where: str) -> None:
+    accounts = config.legacy.accounts
+    for name in ("table", "key", "clever_id", "role"):
+        if getattr(accounts, name) is None:
+            raise MigrateConfigError(
+                f"{where}: legacy.accounts: Object missing required field `{name}` (or describe one "
+                "table per role: [legacy.accounts.teacher] …)"
+            )
+    values = list(accounts.role_values.values())
+    if len(set(values)) != len(values):
+        raise MigrateConfigError(f"{where}: legacy.accounts.role_values: two roles share one value")
+    if not accounts.role_values:
+        raise MigrateConfigError(f"{where}: legacy.accounts.role_values: name at least one role's value")
+    for number, ref in enumerate(config.legacy.references):
+        if ref.accounts is not None:
+            raise MigrateConfigError(
+                f"{where}: legacy.references[{number}].accounts: only per-role account tables need it; "
+                "with one accounts table every reference points into it"
+            )
+
+
+def _check_role_tables(config: MigrateConfig, where: str) -> None:
+    """The per-role form: nothing of the single-table form beside it, one table per role, every reference
+    naming its role's table, and no consolidation (see docs/migrate.md, "Per-role account tables")."""
+    accounts = config.legacy.accounts
+    tables = accounts.role_tables()
+    first = next(iter(tables))
+    for name in SINGLE_TABLE_KEYS:
+        if getattr(accounts, name) not in (None, {}):
+            raise MigrateConfigError(
+                f"{where}: legacy.accounts.{name}: a config describes either one accounts table "
+                "([legacy.accounts] with table, key, role, role_values …) or one table per role "
+                f"([legacy.accounts.{first}] …), not both; per-role tables need no `role` or `role_values` "
+                "(the table implies the role)"
+            )
+    seen: dict[str, RoleName] = {}
+    for role, table in tables.items():
+        if table.table in seen:
+            raise MigrateConfigError(
+                f"{where}: legacy.accounts.{role}.table: table {table.table!r} is already "
+                f"legacy.accounts.{seen[table.table]}'s; a table holding several roles is the single-table "
+                "form, with a `role` column"
+            )
+        seen[table.table] = role
+    configured = ", ".join(tables)
+    for number, ref in enumerate(config.legacy.references):
+        at = f"legacy.references[{number}].accounts"
+        if ref.accounts is None:
+            raise MigrateConfigError(
+                f"{where}: {at}: with per-role account tables, say which one {ref.table}.{ref.column} points "
+                f"into (accounts = one of {configured})"
+            )
+        if ref.accounts not in tables:
+            raise MigrateConfigError(
+                f"{where}: {at}: no [legacy.accounts.{ref.accounts}] table is configured ({configured} are)"
+            )
+    if config.strategy.multi_role == "consolidate":
+        raise MigrateConfigError(
+            f"{where}: strategy.multi_role: consolidate (the default) cannot merge accounts kept in per-role "
+            "tables: a reference to an absorbed teacher account would be re-pointed to a survivor in another "
+            'table, where that key means another account or none; set multi_role = "role-specific" (every '
+            "account keeps living and carries its v3 id, nothing is re-pointed)"
+        )
 
 
 def load_config(path: Path) -> MigrateConfig:

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from rollcall.errors import MigrateError
+from rollcall.migrate.config import ACCOUNT_MAP as ACCOUNT_MAP  # re-exported: its home is the config
 
 SHADOW_BATCH: Final = "rollcall_batch"
-ACCOUNT_MAP: Final = "rollcall_account_map"
 SQLITE_DROP_COLUMN: Final = (3, 35, 0)
 
 
@@ -80,13 +80,16 @@ def shadow_table(source: sa.Table) -> sa.Table:
     return sa.Table(shadow_name(source.name), sa.MetaData(), *columns, sa.Column(SHADOW_BATCH, sa.Integer))
 
 
-def account_map_table(key_type: sa.types.TypeEngine[Any], v3_type: sa.types.TypeEngine[Any]) -> sa.Table:
+def account_map_table(
+    key_type: sa.types.TypeEngine[Any], v3_type: sa.types.TypeEngine[Any], name: str = ACCOUNT_MAP
+) -> sa.Table:
     """`rollcall_account_map`: per matched account, in plan order (`seq`), the v3 id and survivor apply writes
     and, when the accounts table had those columns before apply, their old values (what rollback restores).
     Apply fills it a batch at a time and writes the accounts from it with one `UPDATE … FROM` per batch; it
-    is part of the ledger, dropped by rollback."""
+    is part of the ledger, dropped by rollback. Per-role account tables get one map each
+    (`rollcall_account_map_<role>`), typed like their own key: keys of two tables may differ in type."""
     return sa.Table(
-        ACCOUNT_MAP,
+        name,
         sa.MetaData(),
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("account_key", key_type, nullable=False),

@@ -33,13 +33,16 @@ from rollcall.migrate.values import Key
 StatusState = Literal["not_planned", "planned", "applying", "applied", "rolled_back", "rolling_back"]
 
 
-class MapRow(msgspec.Struct, frozen=True, kw_only=True):
-    """One role's legacy id and the v3 user it became; `account_key` is the vendor account matched to it."""
+class MapRow(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One role's legacy id and the v3 user it became; `account_key` is the vendor account matched to it
+    (None: none). With per-role account tables, `account_table` is the role's table (where that key lives;
+    omitted with one accounts table, so that form's JSON is as it was)."""
 
     role_id: str
     user_id: str
     role: RoleName
-    account_key: Key | None = None
+    account_key: Key | None
+    account_table: str | None = None
 
 
 @paused_collector()  # millions of acyclic values: see domain/collector.py
@@ -52,27 +55,38 @@ def export_map(config: MigrateConfig) -> list[MapRow]:
     for outcome in outcomes:
         if outcome.outcome == "matched" and outcome.clever_id not in account_of:
             account_of[outcome.clever_id] = outcome.key
+    # A matched account lives in the table of the role its Clever id belongs to, so the role names the table.
+    table_of = {role: table.table for role, table in config.legacy.accounts.role_tables().items()}
     rows: list[MapRow] = []
     for person in facts.people:
         for role, legacy_id in person.roles:
             if legacy_id is not None:
                 rows.append(
                     MapRow(
-                        role_id=legacy_id, user_id=person.id, role=role, account_key=account_of.get(legacy_id)
+                        role_id=legacy_id, user_id=person.id, role=role,
+                        account_key=account_of.get(legacy_id), account_table=table_of.get(role),
                     )
-                )
+                )  # fmt: skip
     return rows
 
 
 def map_csv(rows: list[MapRow], *, wide: bool = False) -> str:
-    """The map as CSV: `role_id,user_id` like Clever's, or with `role,account_key` when `wide`."""
+    """The map as CSV: `role_id,user_id` like Clever's, or with `role,account_key` when `wide` (and
+    `account_table` before the key when the rows come from per-role account tables)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["role_id", "user_id", "role", "account_key"] if wide else ["role_id", "user_id"])
+    tables = wide and any(row.account_table is not None for row in rows)
+    header = ["role_id", "user_id"]
+    if wide:
+        header += ["role", "account_table", "account_key"] if tables else ["role", "account_key"]
+    writer.writerow(header)
     for row in rows:
         cells: list[object] = [row.role_id, row.user_id]
         if wide:
-            cells += [row.role, "" if row.account_key is None else row.account_key]
+            cells.append(row.role)
+            if tables:
+                cells.append(row.account_table or "")
+            cells.append("" if row.account_key is None else row.account_key)
         writer.writerow(cells)
     return buffer.getvalue()
 

@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Final
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from rollcall.errors import MigrateConfigError, MigrateError
-from rollcall.migrate.config import MigrateConfig, ReferenceConfig
+from rollcall.migrate.config import AccountTable, MigrateConfig, ReferenceConfig
 from rollcall.migrate.values import Key, LegacyAccount
 
 LEDGER_PREFIX: Final = "rollcall_"
@@ -65,14 +66,26 @@ def as_key(value: object) -> Key:
 
 
 class LegacyTables:
-    """The reflected tables a config names. `accounts` always; contacts tables when they exist already."""
+    """The reflected tables a config names: every accounts table (by name, in the config's order) and every
+    reference table."""
 
-    def __init__(self, accounts: sa.Table, references: dict[tuple[str, str], sa.Table]) -> None:
+    def __init__(
+        self, accounts: dict[str, tuple[AccountTable, sa.Table]], references: dict[tuple[str, str], sa.Table]
+    ) -> None:
         self.accounts = accounts
         self.references = references
 
     def reference(self, ref: ReferenceConfig) -> sa.Table:
         return self.references[(ref.table, ref.column)]
+
+
+class AccountsRead(msgspec.Struct, frozen=True):
+    """What one read of the accounts tables found: every account with a Clever id (table by table, by key),
+    how many have none (not Clever accounts), and per table the values of extra columns by key."""
+
+    accounts: list[LegacyAccount]
+    unlinked: int
+    values: dict[str, dict[Key, tuple[object, ...]]]
 
 
 class LegacyDatabase:
@@ -120,18 +133,24 @@ class LegacyDatabase:
         legacy = self.config.legacy
         where = self.config.path
         names = set(self.table_names(connection))
-        accounts_config = legacy.accounts
-        if accounts_config.table not in names:
-            raise MigrateConfigError(
-                f"{where}: legacy.accounts.table: no table {accounts_config.table!r} in {self.where}"
-            )
-        accounts = self.reflect(connection, accounts_config.table)
-        for option in ("key", "clever_id", "role", "email", "last_login"):
-            column = getattr(accounts_config, option)
-            if column is not None and column not in accounts.c:
+        accounts: dict[str, tuple[AccountTable, sa.Table]] = {}
+        for account_table in legacy.accounts.tables():
+            at = account_table.at
+            if account_table.table not in names:
                 raise MigrateConfigError(
-                    f"{where}: legacy.accounts.{option}: table {accounts.name!r} has no column {column!r}"
+                    f"{where}: {at}.table: no table {account_table.table!r} in {self.where}"
                 )
+            table = self.reflect(connection, account_table.table)
+            for option, column in (
+                ("key", account_table.key), ("clever_id", account_table.clever_id),
+                ("role", account_table.role_column), ("email", account_table.email),
+                ("last_login", account_table.last_login),
+            ):  # fmt: skip
+                if column is not None and column not in table.c:
+                    raise MigrateConfigError(
+                        f"{where}: {at}.{option}: table {table.name!r} has no column {column!r}"
+                    )
+            accounts[account_table.table] = (account_table, table)
         references: dict[tuple[str, str], sa.Table] = {}
         for number, ref in enumerate(legacy.references):
             at = f"legacy.references[{number}]"
@@ -148,51 +167,72 @@ class LegacyDatabase:
                     "record (and undo) each row it re-points"
                 )
             references[(ref.table, ref.column)] = table
-        self._check_role_values(connection, accounts)
+        for account_table, table in accounts.values():
+            if account_table.role_column is not None:
+                self._check_role_values(connection, account_table.role_column, table)
         return LegacyTables(accounts, references)
 
-    def _check_role_values(self, connection: Connection, accounts: sa.Table) -> None:
+    def _check_role_values(self, connection: Connection, role: str, accounts: sa.Table) -> None:
         config = self.config.legacy.accounts
-        column = accounts.c[config.role]
+        column = accounts.c[role]
         present = {str(value) for value in connection.execute(sa.select(column).distinct()).scalars()}
-        for role, value in config.role_values.items():
+        for name, value in config.role_values.items():
             if value not in present:
                 raise MigrateConfigError(
-                    f"{self.config.path}: legacy.accounts.role_values.{role}: no account has "
-                    f"{config.role} = {value!r} in table {accounts.name!r} (present: "
+                    f"{self.config.path}: legacy.accounts.role_values.{name}: no account has "
+                    f"{role} = {value!r} in table {accounts.name!r} (present: "
                     f"{', '.join(sorted(present)) or 'none'})"
                 )
 
-    def read_accounts(self, connection: Connection, accounts: sa.Table) -> tuple[list[LegacyAccount], int]:
-        """Every account with a Clever id, by key, and how many accounts have none (not Clever accounts)."""
-        found, unlinked, _ = self.read_accounts_with(connection, accounts, [])
-        return found, unlinked
+    def read_accounts(self, connection: Connection, tables: LegacyTables) -> tuple[list[LegacyAccount], int]:
+        """Every account with a Clever id, table by table and by key, and how many accounts have none (not
+        Clever accounts)."""
+        read = self.read_accounts_with(connection, tables, [])
+        return read.accounts, read.unlinked
 
     def read_accounts_with(
-        self, connection: Connection, accounts: sa.Table, also: list[str]
-    ) -> tuple[list[LegacyAccount], int, dict[Key, tuple[object, ...]]]:
-        """`read_accounts`, plus the values of the `also` columns of every account (with a Clever id or not)
-        by key, read in the same pass over the table."""
-        config = self.config.legacy.accounts
+        self, connection: Connection, tables: LegacyTables, also: list[str]
+    ) -> AccountsRead:
+        """`read_accounts`, plus per table the values of the `also` columns (by their `AccountTable` field
+        name, e.g. "v3_id") of every account (with a Clever id or not) by key, read in the same pass."""
+        found: list[LegacyAccount] = []
+        values: dict[str, dict[Key, tuple[object, ...]]] = {}
+        unlinked = 0
+        for account_table, table in tables.accounts.values():
+            unlinked += self._read_table(connection, account_table, table, also, found, values)
+        return AccountsRead(found, unlinked, values)
+
+    def _read_table(
+        self,
+        connection: Connection,
+        config: AccountTable,
+        accounts: sa.Table,
+        also: list[str],
+        found: list[LegacyAccount],
+        values: dict[str, dict[Key, tuple[object, ...]]],
+    ) -> int:
+        """One accounts table into `found` and `values`; returns how many of its accounts have no Clever id.
+        The single-table form's rows are built without a table name, exactly as before per-role tables."""
         email = accounts.c[config.email] if config.email else sa.null()
         login = accounts.c[config.last_login] if config.last_login else sa.null()
+        role = accounts.c[config.role_column] if config.role_column else sa.literal(config.role)
         key = accounts.c[config.key]
-        extra = [accounts.c[name] if name in accounts.c else sa.null() for name in also]
-        statement = sa.select(
-            key, accounts.c[config.clever_id], accounts.c[config.role], email, login, *extra
-        )
-        found: list[LegacyAccount] = []
-        values: dict[Key, tuple[object, ...]] = {}
+        names = [getattr(config, name) for name in also]
+        extra = [accounts.c[name] if name in accounts.c else sa.null() for name in names]
+        statement = sa.select(key, accounts.c[config.clever_id], role, email, login, *extra)
+        by_key: dict[Key, tuple[object, ...]] = values.setdefault(config.table, {})
+        table_name = None if config.role is None else config.table
         unlinked = 0
+        append = found.append
         for row in connection.execute(statement.order_by(key)):
             account_key = as_key(row[0])
             if extra:
-                values[account_key] = tuple(row[5:])
+                by_key[account_key] = tuple(row[5:])
             if row[1] is None or row[1] == "":
                 unlinked += 1
                 continue
-            found.append(LegacyAccount(account_key, str(row[1]), str(row[2]), row[3], as_text(row[4])))
-        return found, unlinked, values
+            append(LegacyAccount(account_key, str(row[1]), str(row[2]), row[3], as_text(row[4]), table_name))
+        return unlinked
 
     def reference_counts(self, connection: Connection, tables: LegacyTables) -> dict[str, dict[Key, int]]:
         """Per `table.column` reference, how many rows point at each account key."""

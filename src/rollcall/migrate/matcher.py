@@ -32,24 +32,28 @@ def match_account(
     emails: dict[str, str | None],
     role_of_value: dict[str, RoleName],
 ) -> AccountOutcome:
-    """One account's outcome. `emails` maps user ids to their v3 email."""
+    """One account's outcome. `emails` maps user ids to their v3 email. With per-role account tables the
+    account's `role_value` is its table's role, so an account in the table of a role other than the one its
+    Clever id belongs to is ambiguous just as a disagreeing role column is."""
     base = (account.key, account.clever_id, account.role_value)
+    table = account.table
     found = index.get(account.clever_id)
     if found is None:
         reason = "its Clever id is no longer in v3 (removed, or not shared with the app)"
-        return AccountOutcome(*base, outcome="orphaned", reason=reason)
+        return AccountOutcome(*base, outcome="orphaned", reason=reason, table=table)
     user_id, role = found
     column_role = role_of_value.get(account.role_value)
     if column_role is None:
         reason = f"its role column holds {account.role_value!r}, which no Clever role maps to"
-        return AccountOutcome(*base, outcome="ambiguous", user_id=user_id, role=role, reason=reason)
+        return AccountOutcome(*base, "ambiguous", user_id, role, reason, table)
     if column_role != role:
-        reason = f"its role column says {column_role}, but its Clever id is the {role} role's legacy id"
-        return AccountOutcome(*base, outcome="ambiguous", user_id=user_id, role=role, reason=reason)
+        says = f"its role column says {column_role}" if table is None else f"it is in the {column_role} table"
+        reason = f"{says}, but its Clever id is the {role} role's legacy id"
+        return AccountOutcome(*base, "ambiguous", user_id, role, reason, table)
     if not _same_email(account.email, emails.get(user_id)):
         reason = f"its email {account.email!r} disagrees with the v3 user's {emails.get(user_id)!r}"
-        return AccountOutcome(*base, outcome="ambiguous", user_id=user_id, role=role, reason=reason)
-    return AccountOutcome(*base, outcome="matched", user_id=user_id, role=role)
+        return AccountOutcome(*base, "ambiguous", user_id, role, reason, table)
+    return AccountOutcome(*base, outcome="matched", user_id=user_id, role=role, table=table)
 
 
 def match_accounts(

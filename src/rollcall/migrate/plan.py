@@ -11,6 +11,7 @@ import msgspec
 
 from rollcall.domain.report import ReportStruct, fingerprint
 from rollcall.domain.user import RoleName
+from rollcall.errors import MigrateError
 from rollcall.migrate.config import MultiRole, StrategyConfig, SurvivorRule
 from rollcall.migrate.matcher import legacy_index, match_accounts
 from rollcall.migrate.values import AccountOutcome, Key, LegacyAccount, V3Person, key_order
@@ -30,7 +31,8 @@ class Merge(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Link(msgspec.Struct, frozen=True, kw_only=True):
-    """One person's accounts kept side by side (role-specific), all carrying the same v3 id."""
+    """One person's accounts kept side by side (role-specific), all carrying the same v3 id. With per-role
+    account tables each is shown as `table:key` (keys repeat across tables)."""
 
     user_id: str
     accounts: list[Key]
@@ -141,6 +143,25 @@ class MigrationPlan(ReportStruct, kw_only=True, frozen=True):
             if outcome.outcome == "matched" and outcome.user_id is not None
         ]
 
+    def account_segments(self) -> list[tuple[str | None, int, int]]:
+        """`account_writes` cut into runs of one accounts table: (table, start, end). One run (table None)
+        with one accounts table; with per-role tables an accounts batch never spans two tables, because each
+        table is written from its own account map by its own key column."""
+        segments: list[tuple[str | None, int, int]] = []
+        current: str | None = None
+        start = count = 0
+        for outcome in self.accounts:
+            if outcome.outcome != "matched" or outcome.user_id is None:
+                continue
+            if outcome.table != current and count > start:
+                segments.append((current, start, count))
+                start = count
+            current = outcome.table
+            count += 1
+        if count > start:
+            segments.append((current, start, count))
+        return segments
+
     def repoint_map(self, merges: list[Merge]) -> dict[Key, Key]:
         return {key: merge.survivor for merge in merges for key in merge.absorbed}
 
@@ -148,13 +169,13 @@ class MigrationPlan(ReportStruct, kw_only=True, frozen=True):
         """Apply's transactions, in order: the schema, accounts, re-points, contacts. A contact batch holds
         `batch_size` contacts and their relationships."""
         found = [Batch(0, "schema", 0, 0)]
-        sizes: list[tuple[BatchKind, int]] = [
-            ("accounts", len(self.account_writes())),
-            ("repoint", len(self.merges)),
-            ("contacts", len(self.contacts)),
+        ranges: list[tuple[BatchKind, int, int]] = [
+            *(("accounts", start, end) for _, start, end in self.account_segments()),
+            ("repoint", 0, len(self.merges)),
+            ("contacts", 0, len(self.contacts)),
         ]
-        for kind, total in sizes:
-            for start in range(0, total, self.batch_size):
+        for kind, first, total in ranges:
+            for start in range(first, total, self.batch_size):
                 found.append(Batch(len(found), kind, start, min(total, start + self.batch_size)))
         return found
 
@@ -180,12 +201,12 @@ class MigrationPlan(ReportStruct, kw_only=True, frozen=True):
             ],
             "links": [{"user_id": link.user_id, "accounts": link.accounts} for link in self.links],
             "orphans": [
-                {"key": o.key, "clever_id": o.clever_id, "role": o.role_value}
+                {"key": o.key, "clever_id": o.clever_id, "role": o.role_value, **_table_of(o)}
                 for o in self.accounts
                 if o.outcome == "orphaned"
             ],
             "ambiguous": [
-                {"key": o.key, "clever_id": o.clever_id, "reason": o.reason}
+                {"key": o.key, "clever_id": o.clever_id, "reason": o.reason, **_table_of(o)}
                 for o in self.accounts
                 if o.outcome == "ambiguous"
             ],
@@ -247,12 +268,18 @@ class MigrationPlan(ReportStruct, kw_only=True, frozen=True):
         for outcome in self.accounts:
             if outcome.outcome != "matched":
                 lines.append(
-                    f"  {outcome.outcome} account {outcome.key} ({outcome.clever_id}): {outcome.reason}"
+                    f"  {outcome.outcome} account {outcome.label} ({outcome.clever_id}): {outcome.reason}"
                 )
         for conflict in self.csv_conflicts:
             lines.append(f"  Clever CSV line {conflict.line}: {conflict.reason}")
         lines.append(f"  apply:       {len(self.batches())} batches of up to {self.batch_size}")
         return "\n".join(lines)
+
+
+def _table_of(outcome: AccountOutcome) -> dict[str, str]:
+    """`{"table": …}` for an account of a per-role table; nothing with one accounts table (the issue's
+    shape)."""
+    return {} if outcome.table is None else {"table": outcome.table}
 
 
 def choose_survivor(
@@ -286,6 +313,14 @@ def _group(outcomes: list[AccountOutcome]) -> dict[str, list[AccountOutcome]]:
     return by_user
 
 
+def _labels(group: list[AccountOutcome]) -> list[Key]:
+    """A linked person's accounts: by key with one accounts table, else as `table:key`, by table then key."""
+    if all(o.table is None for o in group):
+        return sorted((o.key for o in group), key=key_order)
+    ordered = sorted(group, key=lambda o: (o.table or "", key_order(o.key)))
+    return [o.label for o in ordered]
+
+
 def _roles(group: list[AccountOutcome]) -> list[RoleName]:
     return sorted({o.role for o in group if o.role is not None})
 
@@ -313,8 +348,9 @@ def _csv_conflicts(rows: list[tuple[str, str, int]], people: list[V3Person]) -> 
 def build_plan(facts: PlanFacts) -> MigrationPlan:
     """The plan for `facts` (pure). References are previewed later by the shell (`with_references`)."""
     outcomes = match_accounts(facts.accounts, facts.people, facts.role_of_value)
-    by_key = {account.key: account for account in facts.accounts}
     by_user = _group(outcomes)
+    consolidate = facts.strategy.multi_role == "consolidate"
+    by_key = {account.key: account for account in facts.accounts} if consolidate else {}
     references: Counter[Key] = Counter()
     for counts in facts.reference_counts.values():
         references.update(counts)
@@ -322,10 +358,14 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
     links: list[Link] = []
     for user_id in sorted(user_id for user_id, group in by_user.items() if len(group) > 1):
         group = by_user[user_id]
-        keys = sorted((o.key for o in group), key=key_order)
-        if facts.strategy.multi_role == "role-specific":
-            links.append(Link(user_id=user_id, accounts=keys, roles=_roles(group)))
+        if not consolidate:
+            links.append(Link(user_id=user_id, accounts=_labels(group), roles=_roles(group)))
             continue
+        if group[0].table is not None:  # the config refuses this; a plan built by hand must not slip through
+            raise MigrateError(
+                f"cannot consolidate {user_id}'s accounts: they live in per-role tables (use role-specific)"
+            )
+        keys = sorted((o.key for o in group), key=key_order)
         roles = {o.key: o.role for o in group if o.role is not None}
         survivor, why = choose_survivor([by_key[k] for k in keys], roles, facts.strategy, references)
         absorbed = [k for k in keys if k != survivor]

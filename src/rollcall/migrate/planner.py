@@ -71,7 +71,7 @@ def read_facts(
             tables = database.tables(connection)  # checks the config before anything is read in bulk
             csv_rows = _read_csv(config)
             reporter.step_started(database.where, STEP)
-            accounts, unlinked = database.read_accounts(connection, tables.accounts)
+            accounts, unlinked = database.read_accounts(connection, tables)
             reporter.advanced(database.where, STEP, len(accounts))
             counts = database.reference_counts(connection, tables) if references_decide(config) else None
         people, truth = read_people(config)
@@ -100,7 +100,7 @@ def current_basis(config: MigrateConfig) -> tuple[dict[str, str], str]:
     compared with before applying it. Reads the accounts, but not the v3 truth's users when it is a store."""
     with LegacyDatabase(config) as database, database.connect("read the legacy accounts") as connection:
         tables = database.tables(connection)
-        accounts, unlinked = database.read_accounts(connection, tables.accounts)
+        accounts, unlinked = database.read_accounts(connection, tables)
         counts = database.reference_counts(connection, tables) if references_decide(config) else None
         where = database.where
     basis = source_basis(config, accounts, unlinked, counts, truth_basis(config), _read_csv(config))

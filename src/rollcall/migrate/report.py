@@ -33,4 +33,6 @@ def render_html_report(
         diffs=access_diffs,
         orphans=[o for o in plan.accounts if o.outcome == "orphaned"],
         ambiguous=[o for o in plan.accounts if o.outcome == "ambiguous"],
+        # With per-role account tables an account is shown as `table:key` and its role is its table's.
+        role_header="role column" if all(o.table is None for o in plan.accounts) else "table's role",
     )

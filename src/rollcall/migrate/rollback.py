@@ -16,7 +16,7 @@ from rollcall.domain.report import ReportStruct
 from rollcall.errors import MigrateError
 from rollcall.migrate import ddl
 from rollcall.migrate.apply import Clock, utc_now
-from rollcall.migrate.config import MigrateConfig
+from rollcall.migrate.config import AccountTable, MigrateConfig
 from rollcall.migrate.ledger import (
     Entry,
     Run,
@@ -101,7 +101,9 @@ class _Undo:
             self._restore(connection, reflect(table_name), action, column, group)
         for entry in entries:
             if entry.action == "set_from_map" and entry.old_value is not None:
-                self._restore_from_map(connection, reflect(entry.table_name), entry, reflect(ddl.ACCOUNT_MAP))
+                # The map's name is recorded only for per-role account tables; one table's is the default.
+                map_name = msgspec.json.decode(entry.new_value or "null", type=str | None) or ddl.ACCOUNT_MAP
+                self._restore_from_map(connection, reflect(entry.table_name), entry, reflect(map_name))
         for table_name in dict.fromkeys(e.table_name for e in entries if e.action == "delete"):
             self._reinsert(connection, reflect(table_name), entries[0].batch)
         for entry in entries:
@@ -147,18 +149,29 @@ class _Undo:
         start, end = msgspec.json.decode(entry.row_key or "[0, 0]", type=tuple[int, int])
         old = account_map.c[msgspec.json.decode(entry.old_value or "null", type=str)]
         column = entry.column_name or ""
+        config = self._account_table(accounts)
         joined = [
-            self._account_key(accounts) == account_map.c.account_key,
+            accounts.c[config.key] == account_map.c.account_key,
             account_map.c.seq >= start,
             account_map.c.seq < end,
         ]
-        if column == self.database.config.legacy.accounts.merged_into:  # apply wrote only absorbed accounts
+        if column == config.merged_into:  # apply wrote only absorbed accounts
             joined.append(account_map.c.merged_into.is_not(None))
         restored = connection.execute(sa.update(accounts).where(*joined).values({column: old}))
         self.restored += restored.rowcount
 
     def _account_key(self, table: sa.Table) -> sa.Column[object]:
-        return table.c[self.database.config.legacy.accounts.key]
+        return table.c[self._account_table(table).key]
+
+    def _account_table(self, table: sa.Table) -> AccountTable:
+        """The config's description of the accounts table the ledger names."""
+        found = self.database.config.legacy.accounts.find_table(table.name)
+        if found is None:
+            raise MigrateError(
+                f"the ledger restores accounts of table {table.name}, which {self.database.config.path} "
+                "does not name as an accounts table: roll back with the config the migration was applied with"
+            )
+        return found
 
     def _reinsert(self, connection: Connection, table: sa.Table, batch: int) -> None:
         shadow = self.database.reflect(connection, ddl.shadow_name(table.name))

@@ -20,16 +20,24 @@ def key_order(key: Key) -> tuple[int, int, str]:
     return (1, 0, key)
 
 
+def account_label(table: str | None, key: Key) -> Key:
+    """How an account is shown: its key, or with per-role account tables (where keys may repeat across
+    tables) `table:key`."""
+    return key if table is None else f"{table}:{key}"
+
+
 # gc=False: these values hold only strings, numbers and tuples of them, never cycles; a district has a
 # million of them, and keeping them out of the cyclic collector keeps planning fast.
 class LegacyAccount(msgspec.Struct, frozen=True, array_like=True, gc=False):
-    """One row of the vendor's accounts table; `last_login` as ISO text so it compares in time order."""
+    """One row of the vendor's accounts table; `last_login` as ISO text so it compares in time order. With
+    per-role account tables, `table` is the table it lives in and `role_value` that table's role."""
 
     key: Key
     clever_id: str
     role_value: str
     email: str | None = None
     last_login: str | None = None
+    table: str | None = None
 
 
 class ContactInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
@@ -65,7 +73,8 @@ class V3Person(msgspec.Struct, frozen=True, array_like=True, gc=False):
 
 
 class AccountOutcome(msgspec.Struct, frozen=True, array_like=True, gc=False):
-    """What one legacy account ends as: matched to (user, role), or orphaned / ambiguous with a reason."""
+    """What one legacy account ends as: matched to (user, role), or orphaned / ambiguous with a reason.
+    `table`: the per-role account table it lives in (None with one accounts table)."""
 
     key: Key
     clever_id: str
@@ -74,3 +83,8 @@ class AccountOutcome(msgspec.Struct, frozen=True, array_like=True, gc=False):
     user_id: str | None = None
     role: RoleName | None = None
     reason: str | None = None
+    table: str | None = None
+
+    @property
+    def label(self) -> Key:
+        return account_label(self.table, self.key)

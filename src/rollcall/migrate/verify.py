@@ -10,12 +10,13 @@ import sqlalchemy as sa
 
 from rollcall.domain.collector import paused_collector
 from rollcall.domain.report import ReportStruct
+from rollcall.domain.user import RoleName
 from rollcall.migrate.config import MigrateConfig
 from rollcall.migrate.ledger import find_latest_run, has_ledger, run_entries
 from rollcall.migrate.legacy import LegacyDatabase, as_key
 from rollcall.migrate.matcher import match_accounts
 from rollcall.migrate.truth import read_people
-from rollcall.migrate.values import Key
+from rollcall.migrate.values import Key, account_label
 
 MAX_LISTED = 50  # failures of one kind listed one by one before they are only counted
 
@@ -56,6 +57,17 @@ class _Failures:
             )
 
 
+def _label(per_role: bool, table: str, key: Key) -> Key:
+    """An account as messages show it: its key, or `table:key` with per-role account tables."""
+    return account_label(table if per_role else None, key)
+
+
+def _referenced_table(config: MigrateConfig, role: RoleName | None, one_table: str) -> str:
+    """The accounts table a reference points into: its role's with per-role tables, else the one table."""
+    found = config.legacy.accounts.role_tables().get(role) if role is not None else None
+    return found.table if found is not None else one_table
+
+
 @paused_collector()  # millions of acyclic values: see domain/collector.py
 def verify_migration(config: MigrateConfig) -> VerifyReport:
     """Check the migration the vendor database holds now (see the module docstring)."""
@@ -68,56 +80,59 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
                 source=database.where, plan_id=run.run_id if run else None, state=state, ok=False, checks={},
                 failures=[f"no applied migration in {database.where} (state: {state})"],
             )  # fmt: skip
-        accounts_config = config.legacy.accounts
-        accounts = database.reflect(connection, accounts_config.table)
         failures = _Failures()
         checks: dict[str, int] = {}
         consolidate = run.multi_role == "consolidate"
-        legacy_accounts, _, written = database.read_accounts_with(
-            connection, accounts, [accounts_config.v3_id, accounts_config.merged_into]
-        )
+        read = database.read_accounts_with(connection, tables, ["v3_id", "merged_into"])
         people, _ = read_people(config)
-        outcomes = match_accounts(legacy_accounts, people, accounts_config.role_of_value())
-        by_user: dict[str, list[Key]] = defaultdict(list)
+        outcomes = match_accounts(read.accounts, people, config.legacy.accounts.role_of_value())
+        one_table = next(iter(tables.accounts))  # the table of accounts whose outcome names none
+        per_role = config.legacy.accounts.per_role
+        # Per v3 user, each matched account: (its table, its key, its v3 id and merged into as written now).
+        by_user: dict[str, list[tuple[str, Key, tuple[object, ...]]]] = defaultdict(list)
         for outcome in outcomes:
             if outcome.outcome != "matched" or outcome.user_id is None:
                 continue
-            by_user[outcome.user_id].append(outcome.key)
-            if written[outcome.key][0] != outcome.user_id:
+            table_name = outcome.table or one_table
+            written = read.values[table_name][outcome.key]
+            by_user[outcome.user_id].append((table_name, outcome.key, written))
+            if written[0] != outcome.user_id:
                 failures.add(
                     "v3 id",
-                    f"account {outcome.key} should carry v3 id {outcome.user_id}, "
-                    f"has {written[outcome.key][0]!r}",
+                    f"account {outcome.label} should carry v3 id {outcome.user_id}, has {written[0]!r}",
                 )
         checks["matched accounts carry their v3 id"] = sum(len(keys) for keys in by_user.values())
-        absorbed: list[Key] = []
-        for user_id, keys in sorted(by_user.items()):
-            live = [k for k in keys if written[k][1] is None]
-            gone = [k for k in keys if written[k][1] is not None]
-            absorbed += gone
+        absorbed: dict[str, list[Key]] = defaultdict(list)
+        for user_id, held in sorted(by_user.items()):
+            live = [_label(per_role, name, key) for name, key, written in held if written[1] is None]
+            gone = [(name, key, written[1]) for name, key, written in held if written[1] is not None]
+            for name, key, _ in gone:
+                absorbed[name].append(key)
             if consolidate and len(live) != 1:
                 failures.add("one account", f"v3 user {user_id} should have one live account, has {live}")
             if not consolidate and gone:
                 failures.add(
                     "one account",
-                    f"v3 user {user_id} keeps every account (role-specific), but {gone} are merged",
+                    f"v3 user {user_id} keeps every account (role-specific), but "
+                    f"{[_label(per_role, name, key) for name, key, _ in gone]} are merged",
                 )
-            for k in gone:
-                if live and as_key(written[k][1]) not in live:
-                    failures.add(
-                        "merged into", f"account {k} is merged into {written[k][1]!r}, not into {live}"
-                    )
+            for name, key, survivor in gone:
+                if live and as_key(survivor) not in live:
+                    label = _label(per_role, name, key)
+                    merged = f"account {label} is merged into {survivor!r}, not into {live}"
+                    failures.add("merged into", merged)
         checks["v3 users with the accounts the strategy wants"] = len(by_user)
         for ref in config.legacy.references:
             table = tables.reference(ref)
             column = table.c[ref.column]
             pointing = 0
-            for start in range(0, len(absorbed), 1000):
-                chunk = absorbed[start : start + 1000]
+            into = absorbed[_referenced_table(config, ref.accounts, one_table)]
+            for start in range(0, len(into), 1000):
+                chunk = into[start : start + 1000]
                 pointing += int(
                     connection.execute(sa.select(sa.func.count()).where(column.in_(chunk))).scalar_one()
                 )
-            checks[f"references {ref.table}.{ref.column} off absorbed accounts"] = len(absorbed)
+            checks[f"references {ref.table}.{ref.column} off absorbed accounts"] = len(into)
             if pointing:
                 failures.add(
                     "reference",
