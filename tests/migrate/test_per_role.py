@@ -4,8 +4,10 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
+from rollcall.errors import StalePlanError
 from rollcall.migrate import (
     MigrateConfig,
     apply_plan,
@@ -136,6 +138,18 @@ def test_apply_twice_equals_apply_once(per_role_config: MigrateConfig) -> None:
     once = scenario.dump(per_role_config.legacy.url)
     assert apply_plan(plan, per_role_config).already_applied
     assert scenario.dump(per_role_config.legacy.url) == once
+
+
+def test_a_login_leaves_a_per_role_plan_fresh_but_a_changed_email_makes_it_stale(
+    per_role_config: MigrateConfig,
+) -> None:
+    url = per_role_config.legacy.url
+    plan = plan_migration(per_role_config)
+    _execute(url, "UPDATE teachers SET last_login_at = '2026-09-01 08:00:00' WHERE id = 2")
+    assert plan_migration(per_role_config).plan_id == plan.plan_id  # role-specific picks no survivor
+    _execute(url, "UPDATE school_admins SET email = 'alex@else.org' WHERE id = 2")
+    with pytest.raises(StalePlanError, match=r"changed in accounts"):
+        apply_plan(plan, per_role_config)
 
 
 def test_export_map_names_each_roles_table(per_role_config: MigrateConfig) -> None:

@@ -23,7 +23,14 @@ def references_decide(config: MigrateConfig) -> bool:
     """Whether reference counts decide anything in a plan (they pick survivors under `most_references`).
     Otherwise apply re-points whatever rows point at an absorbed account when it runs, so they are not read
     for planning and moving them does not make a plan stale."""
-    return config.strategy.survivor == "most_references"
+    return config.strategy.multi_role == "consolidate" and config.strategy.survivor == "most_references"
+
+
+def logins_decide(config: MigrateConfig) -> bool:
+    """Whether last logins decide anything in a plan (they pick survivors under `most_recent_login`). A
+    role-specific plan (every per-role plan) picks no survivor, so a login between plan and apply leaves it
+    fresh."""
+    return config.strategy.multi_role == "consolidate" and config.strategy.survivor == "most_recent_login"
 
 
 def source_basis(
@@ -37,7 +44,7 @@ def source_basis(
     """Per part of the source, a fingerprint of what a plan depends on. Logins count only when they pick
     survivors, references only when they do; the columns apply itself writes (v3 id, merged into) never
     count. `truth` is the v3 truth's own basis (`truth.truth_basis`)."""
-    with_login = config.strategy.survivor == "most_recent_login"
+    with_login = logins_decide(config)
     rows = [
         (a.key, a.clever_id, a.role_value, a.email, a.last_login if with_login else None) for a in accounts
     ]
