@@ -82,3 +82,33 @@ def test_errors_are_one_line_with_their_exit_codes(tmp_path: Path) -> None:
     unverified = run_rollcall("migrate", "verify", "--config", str(config))
     assert unverified.returncode == 1
     assert "no applied migration" in unverified.stdout
+
+
+def test_per_role_account_tables_from_the_command_line(tmp_path: Path) -> None:
+    legacy_url = f"sqlite:///{tmp_path}/app.db"
+    scenario.build_per_role_legacy(legacy_url)
+    scenario.write_truth(f"sqlite:///{tmp_path}/rollcall.db")
+    config = scenario.write_per_role_config(
+        tmp_path / "migrate.toml", "sqlite:///app.db", "sqlite:///rollcall.db"
+    )
+    before = scenario.dump(legacy_url)
+    plan_path = tmp_path / "plan.json"
+    planned = run_rollcall("migrate", "plan", "--config", str(config), "--out", str(plan_path), "--json")
+    assert planned.returncode == 0, planned.stderr
+    summary = json.loads(planned.stdout)
+    assert summary["orphans"] == [{"key": 5, "clever_id": "t-gone", "role": "teacher", "table": "teachers"}]
+    applied = run_rollcall("migrate", "apply", str(plan_path), "--config", str(config))
+    assert applied.returncode == 0, applied.stderr
+    assert "ran 7 of 7" in applied.stdout
+    assert run_rollcall("migrate", "verify", "--config", str(config)).returncode == 0
+    mapped = run_rollcall("migrate", "export-map", "--config", str(config), "--wide")
+    assert "t-robin,u-robin,teacher,teachers,1" in mapped.stdout.splitlines()
+    assert run_rollcall("migrate", "rollback", "--config", str(config)).returncode == 0
+    assert scenario.dump(legacy_url) == before
+    consolidating = tmp_path / "consolidate.toml"
+    consolidating.write_text(
+        config.read_text(encoding="utf-8").replace('"role-specific"', '"consolidate"'), encoding="utf-8"
+    )
+    refused = run_rollcall("migrate", "plan", "--config", str(consolidating))
+    assert refused.returncode == 2
+    assert "strategy.multi_role: consolidate (the default) cannot merge" in refused.stderr

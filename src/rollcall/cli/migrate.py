@@ -186,7 +186,12 @@ def export_map_command(
     out_path: Annotated[
         Path | None, typer.Option("--out", help="Write the CSV here (default: stdout).")
     ] = None,
-    wide: Annotated[bool, typer.Option("--wide", help="Add the role and the account key columns.")] = False,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide", help="Add the role and the account key columns (and, with per-role tables, its table)."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write the legacy → v3 id map of every role. Clever's role_id,user_id CSV, or --wide, or --json."""
