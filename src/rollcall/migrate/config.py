@@ -41,7 +41,8 @@ class RoleTableConfig(_Section, frozen=True):
 class AccountsConfig(_Section, frozen=True):
     """`[legacy.accounts]`: either the one table of accounts (its columns here, each account's role in the
     `role` column) or one table per Clever role (`[legacy.accounts.teacher]` …), never both. Every field is
-    optional to msgspec so that `_check_accounts` can say which form is meant and what it lacks."""
+    optional to msgspec so that `_check_single_table` / `_check_role_tables` can say which form is meant and
+    what it lacks; read the tables through `tables()`, which fills in the defaults."""
 
     table: str | None = None
     key: str | None = None
