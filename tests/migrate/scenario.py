@@ -180,6 +180,23 @@ def build_legacy(url: str, accounts: list[Any] | None = None) -> None:
     engine.dispose()
 
 
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    """The rows a query returns from the vendor database at `url` (its own engine, disposed after)."""
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        found = [tuple(row) for row in connection.exec_driver_sql(sql)]
+    engine.dispose()
+    return found
+
+
+def run_sql(url: str, sql: str) -> None:
+    """Run one statement in its own transaction against the vendor database at `url`."""
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(sql)
+    engine.dispose()
+
+
 def write_truth(url: str, users: list[User] | None = None) -> None:
     with Store.open(url) as store, store.transaction() as tx:
         tx.upsert_district(District(id=DISTRICT, name="Sample"), run_id="r")

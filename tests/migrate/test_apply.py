@@ -20,21 +20,7 @@ from rollcall.migrate import (
     verify_migration,
 )
 from tests.migrate import scenario
-
-
-def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.exec_driver_sql(sql)]
-    engine.dispose()
-    return rows
-
-
-def _execute(url: str, sql: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(sql)
-    engine.dispose()
+from tests.migrate.scenario import query, run_sql
 
 
 def test_apply_consolidates_repoints_and_creates_contacts(config: MigrateConfig) -> None:
@@ -46,7 +32,7 @@ def test_apply_consolidates_repoints_and_creates_contacts(config: MigrateConfig)
         9,
         1,
     )
-    accounts = _rows(url, "SELECT id, clever_id, clever_user_id, merged_into FROM accounts ORDER BY id")
+    accounts = query(url, "SELECT id, clever_id, clever_user_id, merged_into FROM accounts ORDER BY id")
     assert accounts[:3] == [
         (1, "t-robin", "u-robin", 3),
         (2, "s-robin", "u-robin", 3),
@@ -54,18 +40,18 @@ def test_apply_consolidates_repoints_and_creates_contacts(config: MigrateConfig)
     ]
     assert accounts[10] == (11, "st1", "st1", None)
     assert accounts[13:] == [(14, "t-gone", None, None), (15, "t-dana", None, None), (16, None, None, None)]
-    assert _rows(url, "SELECT id, teacher_account_id FROM classes ORDER BY id") == [
+    assert query(url, "SELECT id, teacher_account_id FROM classes ORDER BY id") == [
         (1, 3),
         (2, 3),
         (3, 7),
         (4, 14),
     ]
     # Robin's teacher and staff accounts were both in class 1: one membership is left, on the survivor.
-    assert _rows(url, "SELECT id, class_id, account_id FROM class_members ORDER BY id") == [
+    assert query(url, "SELECT id, class_id, account_id FROM class_members ORDER BY id") == [
         (1, 1, 3), (3, 1, 11), (4, 2, 3), (5, 3, 7), (6, 3, 12), (7, 4, 13),
     ]  # fmt: skip
     assert [removed.row_key for removed in report.removed] == [[2]]
-    assert _rows(url, "SELECT user_id, legacy_id FROM rollcall_contacts ORDER BY user_id") == [
+    assert query(url, "SELECT user_id, legacy_id FROM rollcall_contacts ORDER BY user_id") == [
         (scenario.CASEY_PARENT, "c-casey"), (scenario.GALE, "c-gale"),
     ]  # fmt: skip
     assert verify_migration(config).ok
@@ -84,7 +70,7 @@ def test_apply_then_rollback_restores_every_table_exactly(config: MigrateConfig)
     assert scenario.dump(config.legacy.url) == before
     assert database_digest(config) == digest
     # Only the run's record is left of the ledger.
-    assert _rows(config.legacy.url, "SELECT count(*) FROM rollcall_migration_ledger") == [(0,)]
+    assert query(config.legacy.url, "SELECT count(*) FROM rollcall_migration_ledger") == [(0,)]
     assert migration_status(config).state == "rolled_back"
     assert rollback_migration(config).plan_id is None  # nothing left to roll back
 
@@ -101,7 +87,7 @@ def test_apply_twice_equals_apply_once(config: MigrateConfig) -> None:
 
 def test_a_stale_plan_is_refused_and_changes_nothing(config: MigrateConfig) -> None:
     plan = plan_migration(config)
-    _execute(config.legacy.url, "UPDATE accounts SET email = 'new@d.org' WHERE id = 6")
+    run_sql(config.legacy.url, "UPDATE accounts SET email = 'new@d.org' WHERE id = 6")
     before = scenario.dump(config.legacy.url)
     with pytest.raises(StalePlanError, match=r"the migration plan is stale: .* changed in accounts"):
         apply_plan(plan, config)
@@ -126,7 +112,7 @@ def test_role_specific_gives_every_account_the_v3_id_and_moves_nothing(config: M
     )
     before = scenario.dump(config.legacy.url)
     apply_plan(plan_migration(config), config)
-    assert _rows(config.legacy.url, "SELECT id, clever_user_id FROM accounts WHERE id <= 3 ORDER BY id") == [
+    assert query(config.legacy.url, "SELECT id, clever_user_id FROM accounts WHERE id <= 3 ORDER BY id") == [
         (1, "u-robin"), (2, "u-robin"), (3, "u-robin"),
     ]  # fmt: skip
     columns = {c["name"] for c in sa.inspect(sa.create_engine(config.legacy.url)).get_columns("accounts")}
@@ -141,9 +127,9 @@ def test_role_specific_gives_every_account_the_v3_id_and_moves_nothing(config: M
 
 def test_verify_lists_what_breaks(config: MigrateConfig) -> None:
     apply_plan(plan_migration(config), config)
-    _execute(config.legacy.url, "UPDATE logins SET account_id = 1 WHERE id = 1")
-    _execute(config.legacy.url, "UPDATE accounts SET clever_user_id = NULL WHERE id = 4")
-    _execute(config.legacy.url, "DELETE FROM notes WHERE id = 4")
+    run_sql(config.legacy.url, "UPDATE logins SET account_id = 1 WHERE id = 1")
+    run_sql(config.legacy.url, "UPDATE accounts SET clever_user_id = NULL WHERE id = 4")
+    run_sql(config.legacy.url, "DELETE FROM notes WHERE id = 4")
     report = verify_migration(config)
     assert not report.ok
     assert report.failures == [
@@ -205,15 +191,15 @@ def test_a_vendor_column_that_already_exists_is_restored_to_its_old_values(
     tmp_path: Path, store_url: str, legacy_url: str
 ) -> None:
     scenario.build_legacy(legacy_url)
-    _execute(legacy_url, "ALTER TABLE accounts ADD COLUMN clever_user_id VARCHAR(64)")
-    _execute(legacy_url, "UPDATE accounts SET clever_user_id = 'stale' WHERE id IN (1, 14)")
+    run_sql(legacy_url, "ALTER TABLE accounts ADD COLUMN clever_user_id VARCHAR(64)")
+    run_sql(legacy_url, "UPDATE accounts SET clever_user_id = 'stale' WHERE id IN (1, 14)")
     config_path = scenario.write_config(tmp_path / "m.toml", legacy_url, store_url)
     from rollcall.migrate import load_config
 
     config = load_config(config_path)
     before = scenario.dump(legacy_url)
     apply_plan(plan_migration(config), config)
-    assert _rows(legacy_url, "SELECT clever_user_id FROM accounts WHERE id IN (1, 14) ORDER BY id") == [
+    assert query(legacy_url, "SELECT clever_user_id FROM accounts WHERE id IN (1, 14) ORDER BY id") == [
         ("u-robin",),
         ("stale",),
     ]
@@ -225,8 +211,8 @@ def test_a_vendor_merged_into_column_keeps_its_values_outside_the_merges_and_rol
     tmp_path: Path, store_url: str, legacy_url: str
 ) -> None:
     scenario.build_legacy(legacy_url)
-    _execute(legacy_url, "ALTER TABLE accounts ADD COLUMN merged_into INTEGER")
-    _execute(legacy_url, "UPDATE accounts SET merged_into = 99")
+    run_sql(legacy_url, "ALTER TABLE accounts ADD COLUMN merged_into INTEGER")
+    run_sql(legacy_url, "UPDATE accounts SET merged_into = 99")
     config_path = scenario.write_config(tmp_path / "m.toml", legacy_url, store_url)
     from rollcall.migrate import load_config
 
@@ -235,7 +221,7 @@ def test_a_vendor_merged_into_column_keeps_its_values_outside_the_merges_and_rol
     plan = plan_migration(config)
     survivors = {key: merge.survivor for merge in plan.merges for key in merge.absorbed}
     apply_plan(plan, config)
-    merged = dict(_rows(legacy_url, "SELECT id, merged_into FROM accounts"))  # type: ignore[arg-type]
+    merged = dict(query(legacy_url, "SELECT id, merged_into FROM accounts"))  # type: ignore[arg-type]
     assert survivors
     assert all(merged[key] == survivor for key, survivor in survivors.items())
     assert all(value == 99 for key, value in merged.items() if key not in survivors)
@@ -248,11 +234,11 @@ def test_moved_references_leave_a_role_order_plan_fresh_and_apply_moves_them_too
 ) -> None:
     plan = plan_migration(config)
     absorbed = plan.merges[0].absorbed[0]
-    _execute(
+    run_sql(
         config.legacy.url, f"INSERT INTO classes (id, name, teacher_account_id) VALUES (90, 'x', {absorbed})"
     )
     apply_plan(plan, config)  # references do not decide a role_order survivor: not stale
-    assert _rows(config.legacy.url, "SELECT teacher_account_id FROM classes WHERE id = 90") == [
+    assert query(config.legacy.url, "SELECT teacher_account_id FROM classes WHERE id = 90") == [
         (plan.merges[0].survivor,)
     ]
     assert verify_migration(config).ok
@@ -268,17 +254,17 @@ def test_moved_references_make_a_most_references_plan_stale(
         scenario.write_config(tmp_path / "m.toml", legacy_url, store_url, survivor="most_references")
     )
     plan = plan_migration(config)
-    _execute(legacy_url, "INSERT INTO classes (id, name, teacher_account_id) VALUES (90, 'x', 1)")
+    run_sql(legacy_url, "INSERT INTO classes (id, name, teacher_account_id) VALUES (90, 'x', 1)")
     with pytest.raises(StalePlanError, match=r"changed in references"):
         apply_plan(plan, config)
 
 
 def test_a_table_named_like_the_account_map_is_refused_not_dropped(config: MigrateConfig) -> None:
-    _execute(config.legacy.url, "CREATE TABLE rollcall_account_map (mine INTEGER)")
+    run_sql(config.legacy.url, "CREATE TABLE rollcall_account_map (mine INTEGER)")
     plan = plan_migration(config)
     with pytest.raises(MigrateError, match=r"already has a table rollcall_account_map"):
         apply_plan(plan, config)
-    assert _rows(config.legacy.url, "SELECT count(*) FROM rollcall_account_map") == [(0,)]
+    assert query(config.legacy.url, "SELECT count(*) FROM rollcall_account_map") == [(0,)]
 
 
 def test_a_reference_inside_a_composite_date_key_is_repointed_and_restored(
@@ -315,7 +301,7 @@ def test_a_reference_inside_a_composite_date_key_is_repointed_and_restored(
     plan = plan_migration(config)
     robin = next(merge for merge in plan.merges if merge.user_id == "u-robin")
     report = apply_plan(plan, config)
-    rows = _rows(legacy_url, "SELECT account_id, note FROM attendance ORDER BY day, note")
+    rows = query(legacy_url, "SELECT account_id, note FROM attendance ORDER BY day, note")
     assert rows == [(robin.survivor, "teacher"), (robin.survivor, "staff")] or rows == [
         (robin.survivor, "staff, same day"),
         (robin.survivor, "staff"),

@@ -62,11 +62,11 @@ def _apply_and_kill(config_path: Path, plan_path: Path, url: str, after_batch: i
     assert _batches_done(url) == after_batch + 1
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("after_batch", [0, 2, 5])
-def test_a_killed_apply_resumes_to_exactly_the_uninterrupted_result(
+def _kill_resume_and_roll_back(
     tmp_path: Path, config_path: Path, config: MigrateConfig, after_batch: int
-) -> None:
+) -> int:
+    """Kill an apply after `after_batch`, resume it (it runs only the batches left and verifies), roll back to
+    the start, apply again uninterrupted: the same result as the resumed run. Returns the plan's batches."""
     url = config.legacy.url
     start = scenario.dump(url)
     plan = plan_migration(config)
@@ -74,14 +74,23 @@ def test_a_killed_apply_resumes_to_exactly_the_uninterrupted_result(
     plan_path.write_text(plan.to_json(), encoding="utf-8")
     _apply_and_kill(config_path, plan_path, url, after_batch)
     resumed = apply_plan(plan, config)
-    assert resumed.resumed
-    assert resumed.batches_run == 8 - (after_batch + 1)
+    assert (resumed.resumed, resumed.batches_run) == (True, len(plan.batches()) - (after_batch + 1))
     assert verify_migration(config).ok
     interrupted_result = scenario.dump(url)
     rollback_migration(config)
     assert scenario.dump(url) == start
     apply_plan(plan, config)
     assert scenario.dump(url) == interrupted_result
+    return len(plan.batches())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("after_batch", [0, 2, 5])
+def test_a_killed_apply_resumes_to_exactly_the_uninterrupted_result(
+    tmp_path: Path, config_path: Path, config: MigrateConfig, after_batch: int
+) -> None:
+    batches_total = _kill_resume_and_roll_back(tmp_path, config_path, config, after_batch)
+    assert batches_total == 8
 
 
 @pytest.mark.slow
@@ -104,19 +113,5 @@ def test_a_killed_apply_rolls_back_to_the_start(
 def test_a_killed_apply_of_per_role_tables_resumes_and_rolls_back(
     tmp_path: Path, per_role_config_path: Path, per_role_config: MigrateConfig
 ) -> None:
-    config = per_role_config
-    url = config.legacy.url
-    start = scenario.dump(url)
-    plan = plan_migration(config)
-    plan_path = tmp_path / "plan.json"
-    plan_path.write_text(plan.to_json(), encoding="utf-8")
-    uninterrupted_batches = len(plan.batches())
-    _apply_and_kill(per_role_config_path, plan_path, url, 2)  # between the teachers' two batches
-    resumed = apply_plan(plan, config)
-    assert (resumed.resumed, resumed.batches_run) == (True, uninterrupted_batches - 3)
-    assert verify_migration(config).ok
-    interrupted_result = scenario.dump(url)
-    rollback_migration(config)
-    assert scenario.dump(url) == start
-    apply_plan(plan, config)
-    assert scenario.dump(url) == interrupted_result
+    # killed after batch 2: between the teachers' two batches
+    _kill_resume_and_roll_back(tmp_path, per_role_config_path, per_role_config, 2)

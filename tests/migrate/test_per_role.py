@@ -20,21 +20,7 @@ from rollcall.migrate import (
     verify_migration,
 )
 from tests.migrate import scenario
-
-
-def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.exec_driver_sql(sql)]
-    engine.dispose()
-    return rows
-
-
-def _execute(url: str, sql: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(sql)
-    engine.dispose()
+from tests.migrate.scenario import query, run_sql
 
 
 def test_each_roles_ids_are_matched_against_its_own_table(per_role_config: MigrateConfig) -> None:
@@ -89,21 +75,21 @@ def test_apply_gives_every_matched_account_in_every_table_its_v3_id_and_rollback
     report = apply_plan(plan_migration(per_role_config), per_role_config)
     assert (report.state, report.batches_run, report.accounts_updated) == ("applied", 7, 11)
     assert (report.rows_repointed, report.rows_deduplicated) == (0, 0)
-    assert _rows(url, "SELECT id, clever_user_id FROM teachers ORDER BY id") == [
+    assert query(url, "SELECT id, clever_user_id FROM teachers ORDER BY id") == [
         (1, "u-robin"), (2, "u-pat"), (3, "u-alex"), (4, "u-casey"),
         (5, None), (6, None), (7, None), (8, None),
     ]  # fmt: skip
     # school_admins had the column: 1 ('old') is overwritten, 3 (ambiguous) keeps 'stale'.
-    assert _rows(url, "SELECT id, clever_user_id FROM school_admins ORDER BY id") == [
+    assert query(url, "SELECT id, clever_user_id FROM school_admins ORDER BY id") == [
         (1, "u-robin"), (2, "u-alex"), (3, "stale"),
     ]  # fmt: skip
-    assert _rows(url, "SELECT id, clever_user_id FROM students ORDER BY id") == [
+    assert query(url, "SELECT id, clever_user_id FROM students ORDER BY id") == [
         ("S-001", "st1"), ("S-002", "st2"), ("S-003", "st3"),
     ]  # fmt: skip
-    assert _rows(url, "SELECT id, v3_user_id FROM parents ORDER BY id") == [
+    assert query(url, "SELECT id, v3_user_id FROM parents ORDER BY id") == [
         (1, scenario.CASEY_PARENT), (2, scenario.GALE),
     ]  # fmt: skip
-    assert _rows(
+    assert query(
         url,
         "SELECT contact_user_id, student_id, student_account_key FROM rollcall_contact_students "
         "ORDER BY contact_user_id, student_id",
@@ -127,7 +113,7 @@ def test_apply_gives_every_matched_account_in_every_table_its_v3_id_and_rollback
 def test_verify_names_the_table_of_an_account_that_lost_its_v3_id(per_role_config: MigrateConfig) -> None:
     apply_plan(plan_migration(per_role_config), per_role_config)
     url = per_role_config.legacy.url
-    _execute(url, "UPDATE school_admins SET clever_user_id = NULL WHERE id = 1")
+    run_sql(url, "UPDATE school_admins SET clever_user_id = NULL WHERE id = 1")
     report = verify_migration(per_role_config)
     assert report.failures == ["account school_admins:1 should carry v3 id u-robin, has None"]
 
@@ -145,9 +131,9 @@ def test_a_login_leaves_a_per_role_plan_fresh_but_a_changed_email_makes_it_stale
 ) -> None:
     url = per_role_config.legacy.url
     plan = plan_migration(per_role_config)
-    _execute(url, "UPDATE teachers SET last_login_at = '2026-09-01 08:00:00' WHERE id = 2")
+    run_sql(url, "UPDATE teachers SET last_login_at = '2026-09-01 08:00:00' WHERE id = 2")
     assert plan_migration(per_role_config).plan_id == plan.plan_id  # role-specific picks no survivor
-    _execute(url, "UPDATE school_admins SET email = 'alex@else.org' WHERE id = 2")
+    run_sql(url, "UPDATE school_admins SET email = 'alex@else.org' WHERE id = 2")
     with pytest.raises(StalePlanError, match=r"changed in accounts"):
         apply_plan(plan, per_role_config)
 
