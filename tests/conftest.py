@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -14,6 +15,13 @@ settings.register_profile(
     "rollcall", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
 )
 settings.load_profile("rollcall")
+
+# Tests stop real `rollcall` processes with SIGINT, as a person's Ctrl-C would. A shell that starts the test
+# run in the background hands it SIGINT *ignored*; the commands it spawns inherit that, and Python then never
+# turns SIGINT into KeyboardInterrupt (a sync ran to the end, a served demo never stopped). A terminal gives a
+# command the default, so give the children that: a Python handler here is reset to the default across exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
