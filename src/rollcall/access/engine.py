@@ -18,6 +18,9 @@ from rollcall.errors import AccessUsageError
 
 _NONE: Final[frozenset[str]] = frozenset()
 _Compiled = tuple[tuple[Rule, Scope], ...]
+# What a check walks, per (action, target kind) and then per role: each grant's scope, the staff roles it
+# needs, and its label, read once here rather than per check (the label is formatted from three fields).
+_Grants = tuple[tuple[Scope, frozenset[str], str], ...]
 
 
 def as_acting_role(text: str | None) -> RoleName | None:
@@ -49,6 +52,12 @@ class AccessEngine:
             self._kind_actions[(rule.role, rule.kind)] = tuple(
                 a for a in ACTIONS if a in actions or a in rule.actions
             )
+        self._questions: dict[tuple[Action, TargetKind], dict[RoleName, _Grants]] = {}
+        for (role, action, kind), compiled in self._rules.items():
+            grants = tuple((scope, rule.staff_roles, rule.label) for rule, scope in compiled)
+            self._questions.setdefault((action, kind), {})[role] = grants
+        # The roles that count for each combination of held roles (few: the index shares their tuples).
+        self._counted_by_held: dict[tuple[RoleName, ...], tuple[RoleName, ...]] = {}
         self._refreshing = threading.Lock()
         self._version = facts.version()  # read first: a change made while building is read again later
         self._index = FactIndex.build(facts)
@@ -92,12 +101,18 @@ class AccessEngine:
         if action not in ACTIONS:
             as_action(action)  # raises, naming the actions
         verb: Action = action  # type: ignore[assignment]  # checked just above, without a loop per check
-        goal = target if isinstance(target, Target) else parse_target(target)
-        role_asked = as_acting_role(acting_as)
+        if isinstance(target, Target):
+            goal, text = target, str(target)
+        else:
+            text = target.strip()  # a target that parses prints back as exactly this text
+            goal = parse_target(text)
+        role_asked = None if acting_as is None else as_acting_role(acting_as)
         index = self._index
         held = index.roles.get(user_id)
-        label = index.label(goal.kind, goal.id)
-        text = str(goal)
+        label = index.find_label(goal.kind, goal.id)
+        exists = label is not None
+        if label is None:
+            label = index.label(goal.kind, goal.id)
         if held is None:
             reason = f"user {user_id} may not {verb} {label}: no such user in {index.district_name}"
             return Decision(False, user_id, verb, text, role_asked, None, None, reason)
@@ -113,24 +128,31 @@ class AccessEngine:
             if not held:
                 reason = f"{name} may not {verb} {label}: holds no role"
                 return Decision(False, user_id, verb, text, None, None, None, reason)
-            counted = self.policy.counted_roles(held)
-        if not index.has_target(goal.kind, goal.id):
+            counted = self._counted_by_held.get(held) or self._count(held)
+        if not exists:
             reason = f"{name} may not {verb} {label}: no such {goal.kind} in {index.district_name}"
             return Decision(False, user_id, verb, text, role_asked, None, None, reason)
-        for role in counted:
-            for rule, scope in self._rules.get((role, verb, goal.kind), ()):
-                if rule.staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(rule.staff_roles):
-                    continue
-                witness = scope.covers(index, user_id, role, goal.id)
-                if witness is not None:
-                    because = scope.because(index, user_id, role, witness)
-                    if rule.staff_roles:
-                        because += f" ({', '.join(sorted(rule.staff_roles & index.staff_roles[user_id]))})"
-                    reason = f"{name} may {verb} {label}: {because}"
-                    return Decision(True, user_id, verb, text, role_asked, role, rule.label, reason)
+        by_role = self._questions.get((verb, goal.kind))
+        if by_role is not None:
+            for role in counted:
+                for scope, staff_roles, rule_label in by_role.get(role, ()):
+                    if staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(staff_roles):
+                        continue
+                    witness = scope.covers(index, user_id, role, goal.id)
+                    if witness is not None:
+                        because = scope.because(index, user_id, role, witness)
+                        if staff_roles:
+                            because += f" ({', '.join(sorted(staff_roles & index.staff_roles[user_id]))})"
+                        reason = f"{name} may {verb} {label}: {because}"
+                        return Decision(True, user_id, verb, text, role_asked, role, rule_label, reason)
         misses = self._misses(user_id, verb, goal, held, counted, role_asked)
         reason = f"{name} may not {verb} {label}: {misses}"
         return Decision(False, user_id, verb, text, role_asked, None, None, reason)
+
+    def _count(self, held: tuple[RoleName, ...]) -> tuple[RoleName, ...]:
+        """The roles that count for `held` by the policy's combine mode, remembered for the next check."""
+        counted = self._counted_by_held[held] = self.policy.counted_roles(held)
+        return counted
 
     def _misses(
         self,
