@@ -34,7 +34,7 @@ import casbin
 import sqlalchemy as sa
 
 from rollcall.access import AccessEngine, facts_from_snapshot
-from rollcall.access.index import FactIndex
+from rollcall.access.index import NOBODY, FactIndex
 from rollcall.domain.district import Course, School, Section, Term
 from rollcall.domain.user import User
 from rollcall.store import (
@@ -144,26 +144,25 @@ def questions(index: FactIndex, count: int, rng: random.Random) -> list[Question
     """A realistic mix: teachers on their own and other sections and on their students, staff on sections of
     their schools, multi-role users with and without acting as one role, contacts, students, district
     admins, tech leads managing schools, and plain denials."""
-    roles = index.roles
-    teachers = sorted(u for u, held in roles.items() if "teacher" in held and index.teaches.get(u))
-    staff = sorted(u for u, held in roles.items() if "staff" in held and index.schools_of["staff"].get(u))
-    multi = sorted(u for u in teachers if "staff" in roles[u])
-    contacts = sorted(u for u, held in roles.items() if "contact" in held and index.contacts.get(u))
-    students = sorted(u for u, held in roles.items() if "student" in held and index.enrolled.get(u))
-    admins = sorted(u for u, held in roles.items() if "district_admin" in held)
-    sections = sorted(index.section_school)
-    users = sorted(roles)
+    people = index.users
+    teachers = sorted(u for u, facts in people.items() if "teacher" in facts.roles and facts.teaches)
+    staff = sorted(u for u, facts in people.items() if "staff" in facts.roles and facts.schools_as("staff"))
+    multi = sorted(u for u in teachers if "staff" in people[u].roles)
+    contacts = sorted(u for u, facts in people.items() if "contact" in facts.roles and facts.contacts)
+    students = sorted(u for u, facts in people.items() if "student" in facts.roles and facts.enrolled)
+    admins = sorted(u for u, facts in people.items() if "district_admin" in facts.roles)
+    sections = sorted(index.sections)
+    users = sorted(people)
     schools = sorted(index.school_names)
 
     def staff_section(user: str) -> str:
-        school = rng.choice(index.schools_of["staff"][user])
+        school = rng.choice(people[user].schools_as("staff"))
         return rng.choice(sorted(index.school_sections.get(school, ())) or sections)
 
     def own(user: str) -> str:
-        return rng.choice(sorted(index.teaches[user]))
+        return rng.choice(sorted(people[user].teaches))
 
     pick = rng.choice
-    staff_schools = index.schools_of["staff"]
 
     def mixed_view(user: str, acting_as: str | None) -> Question:
         return (user, "view", f"section:{staff_section(user)}", acting_as)
@@ -171,19 +170,19 @@ def questions(index: FactIndex, count: int, rng: random.Random) -> list[Question
     makers: list[tuple[int, Callable[[], Question]]] = [
         (14, lambda: (u := pick(teachers), "edit", f"section:{own(u)}", None)),
         (8, lambda: (pick(teachers), "edit", f"section:{pick(sections)}", None)),
-        (10, lambda: (u := pick(teachers), "view", f"user:{pick(index.section_students[own(u)] or users)}",
+        (10, lambda: (u := pick(teachers), "view", f"user:{pick(index.sections[own(u)].students or users)}",
                       None)),
         (12, lambda: mixed_view(pick(staff), None)),
         (5, lambda: (u := pick(staff), "edit", f"section:{staff_section(u)}", None)),
         (6, lambda: (pick(staff), "view", f"user:{pick(users)}", None)),
-        (4, lambda: (u := pick(staff), "manage", f"school:{pick(staff_schools[u])}", None)),
+        (4, lambda: (u := pick(staff), "manage", f"school:{pick(people[u].schools_as('staff'))}", None)),
         (6, lambda: mixed_view(pick(multi), None)),
         (6, lambda: mixed_view(pick(multi), "teacher")),
         (4, lambda: (u := pick(multi), "edit", f"section:{own(u)}", "staff")),
         (4, lambda: (u := pick(multi), "edit", f"section:{own(u)}", "teacher")),
-        (6, lambda: (u := pick(contacts), "view", f"user:{pick(sorted(index.contacts[u]))}", None)),
+        (6, lambda: (u := pick(contacts), "view", f"user:{pick(sorted(people[u].contacts))}", None)),
         (3, lambda: (pick(contacts), "view", f"user:{pick(users)}", None)),
-        (6, lambda: (u := pick(students), "view", f"section:{pick(index.enrolled[u])}", None)),
+        (6, lambda: (u := pick(students), "view", f"section:{pick(people[u].enrolled)}", None)),
         (2, lambda: (pick(students), "view", f"user:{pick(users)}", None)),
         (2, lambda: (pick(admins), pick(["view", "edit", "manage"]), f"section:{pick(sections)}", None)),
         (2, lambda: (pick(admins), pick(["view", "edit"]), f"user:{pick(users)}", None)),
@@ -237,23 +236,22 @@ def casbin_enforcer(index: FactIndex, users: Sequence[str]) -> casbin.Enforcer:
     enforcer.add_policies([list(line) for line in CASBIN_POLICY])
     grouping: list[list[str]] = []
     for user in users:
-        held = index.roles.get(user, ())
+        facts = index.users.get(user, NOBODY)
+        held = facts.roles
         if "teacher" in held:
-            grouping += [[user, "teacher", f"section:{s}"] for s in index.teaches.get(user, ())]
-            grouping += [[user, "teacher", f"school:{s}"] for s in index.schools_of["teacher"].get(user, ())]
+            grouping += [[user, "teacher", f"section:{s}"] for s in facts.teaches]
+            grouping += [[user, "teacher", f"school:{s}"] for s in facts.schools_as("teacher")]
         if "staff" in held:
-            grouping += [[user, "staff", f"school:{s}"] for s in index.schools_of["staff"].get(user, ())]
-            if "SchoolTechLead" in index.staff_roles.get(user, ()):
-                grouping += [
-                    [user, "techlead", f"school:{s}"] for s in index.schools_of["staff"].get(user, ())
-                ]
+            grouping += [[user, "staff", f"school:{s}"] for s in facts.schools_as("staff")]
+            if "SchoolTechLead" in facts.staff_roles:
+                grouping += [[user, "techlead", f"school:{s}"] for s in facts.schools_as("staff")]
         if "district_admin" in held:
             grouping.append([user, "district_admin", f"district:{index.district_id}"])
         if "contact" in held:
-            grouping += [[user, "contact", f"student:{s}"] for s in index.contacts.get(user, {})]
+            grouping += [[user, "contact", f"student:{s}"] for s in facts.contacts]
         if "student" in held:
             grouping.append([user, "student", f"user:{user}"])
-            grouping += [[user, "student", f"section:{s}"] for s in index.enrolled.get(user, ())]
+            grouping += [[user, "student", f"section:{s}"] for s in facts.enrolled]
     enforcer.add_grouping_policies(grouping)
     return enforcer
 
@@ -263,12 +261,13 @@ def casbin_check(enforcer: casbin.Enforcer, index: FactIndex, user: str, action:
     kind, _, target_id = target.partition(":")
     domains = [f"district:{index.district_id}"]
     if kind == "section":
-        domains += [f"section:{target_id}", f"school:{index.section_school.get(target_id, '')}"]
+        section = index.sections.get(target_id)
+        domains += [f"section:{target_id}", f"school:{section.school if section else ''}"]
     elif kind == "school":
         domains.append(f"school:{target_id}")
     elif kind == "user":
         domains += [f"user:{target_id}", f"student:{target_id}"]
-        domains += [f"section:{s}" for s in index.enrolled.get(target_id, ())]
+        domains += [f"section:{s}" for s in index.users.get(target_id, NOBODY).enrolled]
         domains += [f"school:{s}" for s in index.member_schools(target_id)]
     return any(enforcer.enforce(user, domain, kind, action) for domain in domains)
 
@@ -367,8 +366,9 @@ def measured_build(build: Callable[[], AccessEngine], store_mib: float | None) -
     grown = rss_mib() - before
     index = engine.index
     print(
-        f"district {index.district_id}: {len(index.roles):,} users, {len(index.section_school):,} sections, "
-        f"{sum(map(len, index.section_students.values())):,} enrollments, {len(index.school_names)} schools"
+        f"district {index.district_id}: {len(index.users):,} users, {len(index.sections):,} sections, "
+        f"{sum(len(s.students) for s in index.sections.values()):,} enrollments, "
+        f"{len(index.school_names)} schools"
     )
     print(f"index build {seconds:.1f} s ({cpu_seconds:.1f} s CPU); RSS growth {grown:,.0f} MiB; "
           f"index objects {deep_mib(index):,.0f} MiB (deep size)"

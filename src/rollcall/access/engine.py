@@ -5,18 +5,16 @@ facts only what changed since it last read them."""
 from __future__ import annotations
 
 import threading
-from typing import Final
 
 from rollcall.access.decision import Decision, Explanation, Grant
 from rollcall.access.facts import AccessFacts
-from rollcall.access.index import FactIndex
+from rollcall.access.index import NOBODY, SCHOOL_ROLES, FactIndex
 from rollcall.access.policy import Policy, Rule, load_policy
 from rollcall.access.scopes import ROLE_WORDS, SCOPES, Scope
 from rollcall.access.target import ACTIONS, Action, Target, TargetKind, as_action, parse_target
 from rollcall.domain.user import RoleName, as_role_name
 from rollcall.errors import AccessUsageError
 
-_NONE: Final[frozenset[str]] = frozenset()
 _Compiled = tuple[tuple[Rule, Scope], ...]
 # What a check walks, per (action, target kind) and then per role: each grant's scope, the staff roles it
 # needs, and its label, read once here rather than per check (the label is formatted from three fields).
@@ -108,15 +106,15 @@ class AccessEngine:
             goal = parse_target(text)
         role_asked = None if acting_as is None else as_acting_role(acting_as)
         index = self._index
-        held = index.roles.get(user_id)
+        facts = index.users.get(user_id)
         label = index.find_label(goal.kind, goal.id)
         exists = label is not None
         if label is None:
             label = index.label(goal.kind, goal.id)
-        if held is None:
+        if facts is None:
             reason = f"user {user_id} may not {verb} {label}: no such user in {index.district_name}"
             return Decision(False, user_id, verb, text, role_asked, None, None, reason)
-        name = index.names[user_id]
+        held, name = facts.roles, facts.name
         if role_asked is not None:
             name += f", acting as {ROLE_WORDS[role_asked]},"
             if role_asked not in held:
@@ -136,13 +134,13 @@ class AccessEngine:
         if by_role is not None:
             for role in counted:
                 for scope, staff_roles, rule_label in by_role.get(role, ()):
-                    if staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(staff_roles):
+                    if staff_roles and facts.staff_roles.isdisjoint(staff_roles):
                         continue
                     witness = scope.covers(index, user_id, role, goal.id)
                     if witness is not None:
                         because = scope.because(index, user_id, role, witness)
                         if staff_roles:
-                            because += f" ({', '.join(sorted(staff_roles & index.staff_roles[user_id]))})"
+                            because += f" ({', '.join(sorted(staff_roles & facts.staff_roles))})"
                         reason = f"{name} may {verb} {label}: {because}"
                         return Decision(True, user_id, verb, text, role_asked, role, rule_label, reason)
         misses = self._misses(user_id, verb, goal, held, counted, role_asked)
@@ -165,6 +163,7 @@ class AccessEngine:
     ) -> str:
         """Why each counted role does not grant it, e.g. `teaches no such section; staff grants view only`."""
         index = self._index
+        staff = index.users.get(user_id, NOBODY).staff_roles
         parts: list[str] = []
         if acting_as is None and len(counted) < len(held):
             which = "highest" if self.policy.combine == "highest" else "lowest"
@@ -173,7 +172,7 @@ class AccessEngine:
             words = ROLE_WORDS[role]
             compiled = self._rules.get((role, action, target.kind), ())
             for rule, scope in compiled:
-                if rule.staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(rule.staff_roles):
+                if rule.staff_roles and staff.isdisjoint(rule.staff_roles):
                     needed = ", ".join(sorted(rule.staff_roles))
                     parts.append(f"{words} may {action} {target.kind}s only as {needed}")
                 else:
@@ -190,10 +189,10 @@ class AccessEngine:
 
     def roles_of(self, user_id: str) -> tuple[RoleName, ...]:
         """The roles the user holds, in Clever's order (what a role switcher offers); () if unknown."""
-        return self._index.roles.get(user_id, ())
+        return self._index.users.get(user_id, NOBODY).roles
 
     def _counted(self, user_id: str, acting_as: str | None) -> tuple[RoleName, ...]:
-        held = self._index.roles.get(user_id, ())
+        held = self._index.users.get(user_id, NOBODY).roles
         role = as_acting_role(acting_as)
         if role is not None:
             return (role,) if role in held else ()
@@ -204,11 +203,12 @@ class AccessEngine:
         covers; () for an unknown user or a role not held."""
         index = self._index
         found: list[Grant] = []
+        staff = index.users.get(user_id, NOBODY).staff_roles
         for role in self._counted(user_id, acting_as):
             for rule in self.policy.rules:
                 if rule.role != role:
                     continue
-                if rule.staff_roles and index.staff_roles.get(user_id, _NONE).isdisjoint(rule.staff_roles):
+                if rule.staff_roles and staff.isdisjoint(rule.staff_roles):
                     continue
                 scope = SCOPES[rule.scope]
                 ids = tuple(sorted(scope.visible(index, user_id, role, rule.kind)))
@@ -220,9 +220,9 @@ class AccessEngine:
     def visible(self, user_id: str, kind: str, acting_as: str | None = None) -> tuple[str, ...]:
         """Ids of the targets of `kind` the user may `view`, sorted (what a page lists)."""
         found: set[str] = set()
+        staff = self._index.users.get(user_id, NOBODY).staff_roles
         for role in self._counted(user_id, acting_as):
             for rule, scope in self._rules.get((role, "view", kind), ()):  # type: ignore[arg-type]
-                staff = self._index.staff_roles.get(user_id, _NONE)
                 if rule.staff_roles and staff.isdisjoint(rule.staff_roles):
                     continue
                 found.update(scope.visible(self._index, user_id, role, kind))
@@ -232,24 +232,23 @@ class AccessEngine:
         """Every role the user holds, which of them count, and the grants that count with their scopes.
         AccessUsageError for an unknown user or a role they do not hold."""
         index = self._index
-        held = index.roles.get(user_id)
-        if held is None:
+        facts = index.users.get(user_id)
+        if facts is None:
             raise AccessUsageError(f"unknown user {user_id}: no such user in {index.district_name}")
+        held = facts.roles
         role = as_acting_role(acting_as)
         if role is not None and role not in held:
             holds = ", ".join(held) or "no role"
-            raise AccessUsageError(f"{index.names[user_id]} does not hold the {role} role (holds {holds})")
-        schools: dict[str, tuple[str, ...]] = {
-            r: index.schools_of[r][user_id] for r in held if user_id in index.schools_of.get(r, {})
-        }
+            raise AccessUsageError(f"{facts.name} does not hold the {role} role (holds {holds})")
+        schools: dict[str, tuple[str, ...]] = {r: facts.schools_as(r) for r in held if r in SCHOOL_ROLES}
         return Explanation(
             user_id=user_id,
-            name=index.names[user_id],
+            name=facts.name,
             roles=held,
             acting_as=role,
             grants=self.grants(user_id, role),
             counted_roles=self._counted(user_id, role),
             combine=self.policy.combine,
             role_schools=schools,
-            staff_roles=tuple(sorted(index.staff_roles.get(user_id, _NONE))),
+            staff_roles=tuple(sorted(facts.staff_roles)),
         )

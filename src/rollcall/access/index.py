@@ -1,21 +1,32 @@
-"""The compiled index of one district's facts: by user (roles, schools per role, sections taught, sections
-enrolled in, contacts' students), by school (sections, members) and by section (school, teachers,
-students). Checks read it in a few dictionary lookups; `replace_users`/`replace_sections` patch it."""
+"""The compiled index of one district's facts: one record per user (name, roles, schools per role, staff
+roles, contacts' students, sections taught and enrolled in), one per section (name, school, teachers,
+students), and by school (sections, members). Checks read it in a few dictionary lookups;
+`replace_users`/`replace_sections` patch it."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from types import MappingProxyType
 from typing import Final
+
+import msgspec
 
 from rollcall.access.facts import AccessFacts
 from rollcall.domain.district import Section, primary_first
 from rollcall.domain.record import Name
 from rollcall.domain.user import RoleName, User
 
-# The roles tied to schools: the index keeps each one's schools per user.
+# The roles tied to schools: the index keeps each one's schools per user, in this order.
 SCHOOL_ROLES: Final[tuple[RoleName, ...]] = ("student", "teacher", "staff")
+_SCHOOL_SLOT: Final[dict[RoleName, int]] = {role: slot for slot, role in enumerate(SCHOOL_ROLES)}
+_NO_IDS: Final[tuple[str, ...]] = ()
+_NO_SCHOOLS: Final[tuple[tuple[str, ...], ...]] = (_NO_IDS,) * len(SCHOOL_ROLES)
 _NO_SECTIONS: Final[frozenset[str]] = frozenset()
+_NO_STAFF_ROLES: Final[frozenset[str]] = frozenset()
+Tie = tuple[str | None, str | None]  # a contact's (relationship, type) to one student
+_NO_CONTACTS: Final[Mapping[str, Tie]] = MappingProxyType({})
+_NO_TIES: Final[tuple[frozenset[str], tuple[str, ...]]] = (_NO_SECTIONS, _NO_IDS)
 _intern = sys.intern  # one string object per id: millions of enrollments point at the same few objects
 
 
@@ -25,6 +36,38 @@ def display_name(name: Name, fallback: str) -> str:
     return " ".join(parts) if parts else fallback
 
 
+class UserFacts(msgspec.Struct, gc=False):
+    """What the index keeps of one user, in one object: a check finds all of it with one dictionary lookup,
+    where a dictionary per fact cost one lookup each (about a microsecond of cache misses apiece among the
+    2.7 M users of the largest district). `teaches` and `enrolled` come from the sections, the rest from the
+    user record. Never in a reference cycle, so the garbage collector need not track millions of them."""
+
+    name: str
+    roles: tuple[RoleName, ...]
+    schools: tuple[tuple[str, ...], ...]  # per SCHOOL_ROLES, each sorted; () for a role not held
+    staff_roles: frozenset[str]  # Clever's permission roles of a staff member (SchoolTechLead, …)
+    contacts: Mapping[str, Tie]  # a contact's students
+    teaches: frozenset[str]
+    enrolled: tuple[str, ...]  # sorted: the first section a teacher shares with a student is the smallest
+
+    def schools_as(self, role: RoleName) -> tuple[str, ...]:
+        """The schools of one held role (() for a role without schools, or not held)."""
+        slot = _SCHOOL_SLOT.get(role)
+        return _NO_IDS if slot is None else self.schools[slot]
+
+
+class SectionFacts(msgspec.Struct, frozen=True, gc=False):
+    """What the index keeps of one section: its name, school, teachers (primary first) and students."""
+
+    name: str
+    school: str
+    teachers: tuple[str, ...]
+    students: tuple[str, ...]
+
+
+NOBODY: Final = UserFacts("", (), _NO_SCHOOLS, _NO_STAFF_ROLES, _NO_CONTACTS, _NO_SECTIONS, _NO_IDS)
+
+
 class FactIndex:
     """The facts of one district arranged for lookups. Mutable only through `replace_*`."""
 
@@ -32,24 +75,17 @@ class FactIndex:
         self.district_id = district_id
         self.district_name = district_name
         self.school_names: dict[str, str] = {}
-        # by user
-        self.names: dict[str, str] = {}
-        self.roles: dict[str, tuple[RoleName, ...]] = {}
-        self.schools_of: dict[RoleName, dict[str, tuple[str, ...]]] = {role: {} for role in SCHOOL_ROLES}
-        self.staff_roles: dict[str, frozenset[str]] = {}
-        self.contacts: dict[str, dict[str, tuple[str | None, str | None]]] = {}
-        self.teaches: dict[str, frozenset[str]] = {}
-        self.enrolled: dict[str, tuple[str, ...]] = {}
-        # by section
-        self.section_names: dict[str, str] = {}
-        self.section_school: dict[str, str] = {}
-        self.section_teachers: dict[str, tuple[str, ...]] = {}
-        self.section_students: dict[str, tuple[str, ...]] = {}
+        self.users: dict[str, UserFacts] = {}
+        self.sections: dict[str, SectionFacts] = {}
         # by school
         self.school_sections: dict[str, set[str]] = {}
         self.school_members: dict[str, set[str]] = {}
+        # Sections taught and enrolled in by ids that have no user (Clever may name users the app cannot
+        # see, and a deleted user's sections stay theirs until the sections change): kept for when they do.
+        self._unlisted: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
         # One tuple object per distinct value: most users share their roles and their one school.
         self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._schools: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
         self._held: dict[tuple[RoleName, ...], tuple[RoleName, ...]] = {}
 
     @classmethod
@@ -69,47 +105,66 @@ class FactIndex:
                 teaches.setdefault(teacher, []).append(section_id)
             for student in students:
                 enrolled.setdefault(student, []).append(section_id)
-        index.teaches = {teacher: frozenset(ids) for teacher, ids in teaches.items()}
-        index.enrolled = {student: tuple(sorted(ids)) for student, ids in enrolled.items()}
+        for teacher, ids in teaches.items():
+            index._set_ties(teacher, frozenset(ids), index._ties(teacher)[1])
+        for student, ids in enrolled.items():
+            index._set_ties(student, index._ties(student)[0], tuple(sorted(ids)))
         return index
 
     # -- users -----------------------------------------------------------------------------------------
 
     def _add_user(self, user: User) -> None:
         user_id = _intern(user.id)
-        self.names[user_id] = display_name(user.name, user_id)
         held = user.role_names()
-        self.roles[user_id] = self._held.setdefault(held, held)
         roles = user.roles
+        schools = list(_NO_SCHOOLS)
         if roles.student is not None:
-            self._set_schools(user_id, "student", primary_first(roles.student.school, roles.student.schools))
+            schools[0] = self._school_ids(user_id, primary_first(roles.student.school, roles.student.schools))
         if roles.teacher is not None:
-            self._set_schools(user_id, "teacher", primary_first(roles.teacher.school, roles.teacher.schools))
+            schools[1] = self._school_ids(user_id, primary_first(roles.teacher.school, roles.teacher.schools))
+        staff_roles = _NO_STAFF_ROLES
         if roles.staff is not None:
-            self._set_schools(user_id, "staff", roles.staff.schools)
+            schools[2] = self._school_ids(user_id, roles.staff.schools)
             if roles.staff.roles:
-                self.staff_roles[user_id] = frozenset(roles.staff.roles)
+                staff_roles = frozenset(roles.staff.roles)
+        contacts = _NO_CONTACTS
         if roles.contact is not None:
-            self.contacts[user_id] = {
+            contacts = {
                 _intern(tie.student): (tie.relationship, tie.type)
                 for tie in roles.contact.student_relationships
             }
+        previous = self.users.get(user_id)
+        teaches, enrolled = (
+            self._unlisted.pop(user_id, _NO_TIES)
+            if previous is None
+            else (previous.teaches, previous.enrolled)
+        )
+        by_role = tuple(schools)
+        self.users[user_id] = UserFacts(
+            display_name(user.name, user_id),
+            self._held.setdefault(held, held),
+            self._schools.setdefault(by_role, by_role),
+            staff_roles,
+            contacts,
+            teaches,
+            enrolled,
+        )
 
-    def _set_schools(self, user_id: str, role: RoleName, schools: Iterable[str]) -> None:
+    def _school_ids(self, user_id: str, schools: Iterable[str]) -> tuple[str, ...]:
         ids = tuple(sorted({_intern(school) for school in schools}))  # sorted: reasons name the same school
-        ids = self._tuples.setdefault(ids, ids)
-        self.schools_of[role][user_id] = ids
         for school in ids:
             self.school_members.setdefault(school, set()).add(user_id)
+        return self._tuples.setdefault(ids, ids)
 
     def _remove_user(self, user_id: str) -> None:
-        self.names.pop(user_id, None)
-        self.roles.pop(user_id, None)
-        self.staff_roles.pop(user_id, None)
-        self.contacts.pop(user_id, None)
-        for role in SCHOOL_ROLES:
-            for school in self.schools_of[role].pop(user_id, ()):
+        facts = self.users.pop(user_id, None)
+        if facts is None:
+            return
+        for schools in facts.schools:
+            for school in schools:
                 self.school_members.get(school, set()).discard(user_id)
+        if facts.teaches or facts.enrolled:
+            self._unlisted[user_id] = (facts.teaches, facts.enrolled)
 
     def replace_users(self, ids: Collection[str], users: Iterable[User]) -> None:
         """Forget the users `ids` and add `users` (those of `ids` still live) as they are now."""
@@ -120,12 +175,34 @@ class FactIndex:
 
     def member_schools(self, user_id: str) -> Iterable[str]:
         """The schools where the user holds a student, teacher or staff role (student's first, then
-        teacher's, then staff's). Only the roles held are looked up: each lookup in a dictionary of millions
-        of users costs about a microsecond of cache misses at the largest district."""
-        held = self.roles.get(user_id, ())
-        for role in SCHOOL_ROLES:
-            if role in held:
-                yield from self.schools_of[role].get(user_id, ())
+        teacher's, then staff's)."""
+        for schools in self.users.get(user_id, NOBODY).schools:
+            yield from schools
+
+    def user_name(self, user_id: str) -> str:
+        """The user's display name, or the id of a user the district does not hold."""
+        facts = self.users.get(user_id)
+        return user_id if facts is None else facts.name
+
+    # -- what sections give users ----------------------------------------------------------------------
+
+    def _ties(self, user_id: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The sections `user_id` teaches and is enrolled in, whether or not the district holds the user."""
+        facts = self.users.get(user_id)
+        if facts is None:
+            return self._unlisted.get(user_id, _NO_TIES)
+        return facts.teaches, facts.enrolled
+
+    def _set_ties(self, user_id: str, teaches: frozenset[str], enrolled: tuple[str, ...]) -> None:
+        teaches = teaches or _NO_SECTIONS  # one empty set and one empty tuple for everyone
+        enrolled = enrolled or _NO_IDS
+        facts = self.users.get(user_id)
+        if facts is not None:
+            facts.teaches, facts.enrolled = teaches, enrolled
+        elif teaches or enrolled:
+            self._unlisted[user_id] = (teaches, enrolled)
+        else:
+            self._unlisted.pop(user_id, None)
 
     # -- sections --------------------------------------------------------------------------------------
 
@@ -133,30 +210,21 @@ class FactIndex:
         section_id, school = _intern(section.id), _intern(section.school)
         teachers = tuple(_intern(teacher) for teacher in section.teacher_ids())
         students = tuple(dict.fromkeys(_intern(student) for student in section.students))
-        self.section_names[section_id] = section.name
-        self.section_school[section_id] = school
-        self.section_teachers[section_id] = teachers
-        self.section_students[section_id] = students
+        self.sections[section_id] = SectionFacts(section.name, school, teachers, students)
         self.school_sections.setdefault(school, set()).add(section_id)
         return section_id, teachers, students
 
     def _remove_section(self, section_id: str) -> None:
-        self.section_names.pop(section_id, None)
-        school = self.section_school.pop(section_id, None)
-        if school is not None:
-            self.school_sections.get(school, set()).discard(section_id)
-        for teacher in self.section_teachers.pop(section_id, ()):
-            remaining = self.teaches.get(teacher, _NO_SECTIONS) - {section_id}
-            if remaining:
-                self.teaches[teacher] = remaining
-            else:
-                self.teaches.pop(teacher, None)
-        for student in self.section_students.pop(section_id, ()):
-            kept = tuple(other for other in self.enrolled.get(student, ()) if other != section_id)
-            if kept:
-                self.enrolled[student] = kept
-            else:
-                self.enrolled.pop(student, None)
+        facts = self.sections.pop(section_id, None)
+        if facts is None:
+            return
+        self.school_sections.get(facts.school, set()).discard(section_id)
+        for teacher in facts.teachers:
+            teaches, enrolled = self._ties(teacher)
+            self._set_ties(teacher, teaches - {section_id}, enrolled)
+        for student in facts.students:
+            teaches, enrolled = self._ties(student)
+            self._set_ties(student, teaches, tuple(other for other in enrolled if other != section_id))
 
     def replace_sections(self, ids: Collection[str], sections: Iterable[Section]) -> None:
         """Forget the sections `ids` and add `sections` (those of `ids` still live) as they are now."""
@@ -165,16 +233,25 @@ class FactIndex:
         for section in sections:
             section_id, teachers, students = self._add_section_record(section)
             for teacher in teachers:
-                self.teaches[teacher] = self.teaches.get(teacher, _NO_SECTIONS) | {section_id}
+                teaches, enrolled = self._ties(teacher)
+                self._set_ties(teacher, teaches | {section_id}, enrolled)
             for student in students:
-                self.enrolled[student] = tuple(sorted((*self.enrolled.get(student, ()), section_id)))
+                teaches, enrolled = self._ties(student)
+                self._set_ties(student, teaches, tuple(sorted((*enrolled, section_id))))
+
+    def section_name(self, section_id: str) -> str:
+        """The section's name, or its id when the district holds no such section."""
+        facts = self.sections.get(section_id)
+        return section_id if facts is None else facts.name
+
+    # -- targets ---------------------------------------------------------------------------------------
 
     def has_target(self, kind: str, target_id: str) -> bool:
         """Whether the district holds a target of this kind and id."""
         if kind == "section":
-            return target_id in self.section_school
+            return target_id in self.sections
         if kind == "user":
-            return target_id in self.roles
+            return target_id in self.users
         if kind == "school":
             return target_id in self.school_names
         return target_id == self.district_id
@@ -182,21 +259,21 @@ class FactIndex:
     def ids_of(self, kind: str) -> Iterable[str]:
         """Every id of one target kind in the district."""
         if kind == "section":
-            return self.section_school.keys()
+            return self.sections.keys()
         if kind == "user":
-            return self.roles.keys()
+            return self.users.keys()
         if kind == "school":
             return self.school_names.keys()
         return (self.district_id,)
 
     def find_label(self, kind: str, target_id: str) -> str | None:
-        """`label` of a target the district holds, None for one it does not: one lookup answers both (a
-        user's name and a section's name are kept for exactly the ids `has_target` knows)."""
+        """`label` of a target the district holds, None for one it does not: one lookup answers both."""
         if kind == "section":
-            name = self.section_names.get(target_id)
-            return None if name is None else f"section {name}"
+            section = self.sections.get(target_id)
+            return None if section is None else f"section {section.name}"
         if kind == "user":
-            return self.names.get(target_id)
+            user = self.users.get(target_id)
+            return None if user is None else user.name
         if kind == "school":
             name = self.school_names.get(target_id)
             return None if name is None else f"school {name}"
@@ -205,9 +282,10 @@ class FactIndex:
     def label(self, kind: str, target_id: str) -> str:
         """How a sentence names a target: `section Science 7`, `Jane Doe`, `school Oak Middle`."""
         if kind == "section":
-            return f"section {self.section_names.get(target_id, target_id)}"
+            return f"section {self.section_name(target_id)}"
         if kind == "user":
-            return self.names.get(target_id, f"user {target_id}")
+            facts = self.users.get(target_id)
+            return f"user {target_id}" if facts is None else facts.name
         if kind == "school":
             return f"school {self.school_names.get(target_id, target_id)}"
         return f"district {self.district_name if target_id == self.district_id else target_id}"

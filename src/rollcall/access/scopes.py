@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final, Protocol
 
-from rollcall.access.index import FactIndex
+from rollcall.access.index import NOBODY, FactIndex
 from rollcall.domain.user import RoleName
 
 ROLE_WORDS: Final[dict[RoleName, str]] = {
@@ -40,10 +40,10 @@ def _school_list(index: FactIndex, schools: Iterable[str]) -> str:
 
 class TaughtSections:
     def covers(self, index: FactIndex, user: str, role: RoleName, target: str) -> str | None:
-        return target if target in index.teaches.get(user, ()) else None
+        return target if target in index.users.get(user, NOBODY).teaches else None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
-        return index.teaches.get(user, ())
+        return index.users.get(user, NOBODY).teaches
 
     def because(self, index: FactIndex, user: str, role: RoleName, witness: str) -> str:
         return "teaches it"
@@ -57,22 +57,24 @@ class TaughtSections:
 
 class TaughtStudents:
     def covers(self, index: FactIndex, user: str, role: RoleName, target: str) -> str | None:
-        taught = index.teaches.get(user)
-        if taught is None:
+        taught = index.users.get(user, NOBODY).teaches
+        if not taught:
             return None
-        for section in index.enrolled.get(target, ()):
+        for section in index.users.get(target, NOBODY).enrolled:
             if section in taught:
                 return section
         return None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
         found: dict[str, None] = {}
-        for section in index.teaches.get(user, ()):
-            found.update(dict.fromkeys(index.section_students.get(section, ())))
+        for section in index.users.get(user, NOBODY).teaches:
+            facts = index.sections.get(section)
+            if facts is not None:
+                found.update(dict.fromkeys(facts.students))
         return found.keys()
 
     def because(self, index: FactIndex, user: str, role: RoleName, witness: str) -> str:
-        return f"teaches them in {index.section_names.get(witness, witness)}"
+        return f"teaches them in {index.section_name(witness)}"
 
     def missing(self, index: FactIndex, role: RoleName, kind: str, target: str) -> str:
         return "teaches them in no section"
@@ -83,10 +85,10 @@ class TaughtStudents:
 
 class RoleSchools:
     def covers(self, index: FactIndex, user: str, role: RoleName, target: str) -> str | None:
-        return target if target in index.schools_of[role].get(user, ()) else None
+        return target if target in index.users.get(user, NOBODY).schools_as(role) else None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
-        return index.schools_of[role].get(user, ())
+        return index.users.get(user, NOBODY).schools_as(role)
 
     def because(self, index: FactIndex, user: str, role: RoleName, witness: str) -> str:
         return f"{ROLE_WORDS[role]} at {index.school_names.get(witness, witness)}"
@@ -95,18 +97,20 @@ class RoleSchools:
         return f"not {ROLE_WORDS[role]} at {index.school_names.get(target, target)}"
 
     def words(self, index: FactIndex, user: str, role: RoleName) -> str:
-        schools = _school_list(index, index.schools_of[role].get(user, ()))
+        schools = _school_list(index, index.users.get(user, NOBODY).schools_as(role))
         return f"schools of their {ROLE_WORDS[role]} role ({schools})"
 
 
 class SchoolSections:
     def covers(self, index: FactIndex, user: str, role: RoleName, target: str) -> str | None:
-        school = index.section_school.get(target)
-        return school if school is not None and school in index.schools_of[role].get(user, ()) else None
+        section = index.sections.get(target)
+        if section is None:
+            return None
+        return section.school if section.school in index.users.get(user, NOBODY).schools_as(role) else None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
         found: list[str] = []
-        for school in index.schools_of[role].get(user, ()):
+        for school in index.users.get(user, NOBODY).schools_as(role):
             found.extend(index.school_sections.get(school, ()))
         return found
 
@@ -114,27 +118,29 @@ class SchoolSections:
         return f"{ROLE_WORDS[role]} at {index.school_names.get(witness, witness)}"
 
     def missing(self, index: FactIndex, role: RoleName, kind: str, target: str) -> str:
-        school = index.section_school.get(target, "")
+        section = index.sections.get(target)
+        school = "" if section is None else section.school
         return f"not {ROLE_WORDS[role]} at {index.school_names.get(school, school)}"
 
     def words(self, index: FactIndex, user: str, role: RoleName) -> str:
-        schools = _school_list(index, index.schools_of[role].get(user, ()))
+        schools = _school_list(index, index.users.get(user, NOBODY).schools_as(role))
         return f"every section at the schools of their {ROLE_WORDS[role]} role ({schools})"
 
 
 class SchoolUsers:
     def covers(self, index: FactIndex, user: str, role: RoleName, target: str) -> str | None:
-        mine = index.schools_of[role].get(user)
+        mine = index.users.get(user, NOBODY).schools_as(role)
         if not mine:
             return None
-        for school in index.member_schools(target):
-            if school in mine:
-                return school
+        for schools in index.users.get(target, NOBODY).schools:  # member_schools, without a generator
+            for school in schools:
+                if school in mine:
+                    return school
         return None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
         found: dict[str, None] = {}
-        for school in index.schools_of[role].get(user, ()):
+        for school in index.users.get(user, NOBODY).schools_as(role):
             found.update(dict.fromkeys(index.school_members.get(school, ())))
         return found.keys()
 
@@ -145,7 +151,7 @@ class SchoolUsers:
         return f"shares no school with them as {ROLE_WORDS[role]}"
 
     def words(self, index: FactIndex, user: str, role: RoleName) -> str:
-        schools = _school_list(index, index.schools_of[role].get(user, ()))
+        schools = _school_list(index, index.users.get(user, NOBODY).schools_as(role))
         return f"every student, teacher and staff at the schools of their {ROLE_WORDS[role]} role ({schools})"
 
 
@@ -168,15 +174,15 @@ class WholeDistrict:
 
 class RelatedStudents:
     def covers(self, index: FactIndex, user: str, role: RoleName, target: str) -> str | None:
-        return target if target in index.contacts.get(user, {}) else None
+        return target if target in index.users.get(user, NOBODY).contacts else None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
-        return index.contacts.get(user, {}).keys()
+        return index.users.get(user, NOBODY).contacts.keys()
 
     def because(self, index: FactIndex, user: str, role: RoleName, witness: str) -> str:
-        relationship = index.contacts.get(user, {}).get(witness, (None, None))[0]
+        relationship = index.users.get(user, NOBODY).contacts.get(witness, (None, None))[0]
         tie = f" ({relationship})" if relationship else ""
-        return f"contact of {index.names.get(witness, witness)}{tie}"
+        return f"contact of {index.user_name(witness)}{tie}"
 
     def missing(self, index: FactIndex, role: RoleName, kind: str, target: str) -> str:
         return "has no relationship with them"
@@ -204,10 +210,10 @@ class Themselves:
 
 class EnrolledSections:
     def covers(self, index: FactIndex, user: str, role: RoleName, target: str) -> str | None:
-        return target if target in index.enrolled.get(user, ()) else None
+        return target if target in index.users.get(user, NOBODY).enrolled else None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
-        return index.enrolled.get(user, ())
+        return index.users.get(user, NOBODY).enrolled
 
     def because(self, index: FactIndex, user: str, role: RoleName, witness: str) -> str:
         return "enrolled in it"

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from rollcall.access import AccessEngine, Decision
+from rollcall.access.index import NOBODY
 from rollcall.cli.console import out
 from rollcall.cli.demo_run import DemoRun
 from rollcall.domain.user import User
@@ -20,17 +21,18 @@ def questions_for(engine: AccessEngine, person: User) -> list[Question]:
     school where they are staff, the same one acting as teacher, managing that school, a role not held."""
     index = engine.index
     asked: list[Question] = []
-    taught = sorted(index.teaches.get(person.id, ())) if "teacher" in engine.roles_of(person.id) else []
+    facts = index.users.get(person.id, NOBODY)
+    taught = sorted(facts.teaches) if "teacher" in facts.roles else []
     if taught:
         asked.append(("edit", f"section:{taught[0]}", None))
         if len(engine.roles_of(person.id)) > 1:
             asked.append(("edit", f"section:{taught[0]}", "teacher"))
-    staff_schools = index.schools_of["staff"].get(person.id, ())
+    staff_schools = facts.schools_as("staff")
     elsewhere = sorted(
         section
         for school in staff_schools
         for section in index.school_sections.get(school, ())
-        if section not in index.teaches.get(person.id, ())
+        if section not in facts.teaches
     )
     if elsewhere:
         asked.append(("view", f"section:{elsewhere[0]}", None))
@@ -66,7 +68,7 @@ def access_table(store: Store, person: User) -> Table:
         engine.check(person.id, action, target, acting_as)
         for action, target, acting_as in questions_for(engine, person)
     ]
-    name = engine.index.names.get(person.id, person.id)
+    name = engine.index.user_name(person.id)
     table = Table(title=f"What may {name} do? (the engine over the synced store)", title_justify="left")
     for column in ("as", "action", "answer", "reason"):
         table.add_column(column)

@@ -93,8 +93,8 @@ def sections(request: Request) -> list[SectionOut]:
     return [
         SectionOut(
             id=section_id,
-            name=index.section_names.get(section_id, section_id),
-            school=index.section_school.get(section_id, ""),
+            name=index.section_name(section_id),
+            school=section.school if (section := index.sections.get(section_id)) else "",
             can_edit=decide(engine, viewer.user_id, "edit", f"section:{section_id}", roles).allowed,
         )
         for section_id in visible_ids(engine, viewer.user_id, "section", roles)

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from rollcall.access import AccessEngine, Decision
+from rollcall.access.index import SectionFacts
 from rollcall.domain.user import RoleName, User
 from rollcall.web.context import find_viewer, render, web_context
 from rollcall.web.engines import decide, visible_ids
@@ -55,7 +56,7 @@ class RolePage:
         return visible_ids(self.engine, self.user_id, kind, self.roles)
 
     def name(self, user_id: str) -> str:
-        return self.engine.index.names.get(user_id, user_id)
+        return self.engine.index.user_name(user_id)
 
     def school_name(self, school_id: str) -> str:
         return self.engine.index.school_names.get(school_id, school_id)
@@ -100,19 +101,21 @@ def sections(request: Request, start: int = 0) -> Response:
     if isinstance(page, Response):
         return page
     index = page.engine.index
-    ids = sorted(page.visible("section"), key=lambda s: (index.section_names.get(s, s), s))
+    ids = sorted(page.visible("section"), key=lambda s: (index.section_name(s), s))
     start = max(0, start)
-    rows = [
-        {
-            "id": section_id,
-            "name": index.section_names.get(section_id, section_id),
-            "school": page.school_name(index.section_school.get(section_id, "")),
-            "teachers": [page.name(t) for t in index.section_teachers.get(section_id, ())],
-            "students": len(index.section_students.get(section_id, ())),
-            "can_edit": page.decide("edit", f"section:{section_id}").allowed,
-        }
-        for section_id in ids[start : start + PAGE_SIZE]
-    ]
+    rows = []
+    for section_id in ids[start : start + PAGE_SIZE]:
+        section = index.sections.get(section_id, SectionFacts(section_id, "", (), ()))
+        rows.append(
+            {
+                "id": section_id,
+                "name": section.name,
+                "school": page.school_name(section.school),
+                "teachers": [page.name(t) for t in section.teachers],
+                "students": len(section.students),
+                "can_edit": page.decide("edit", f"section:{section_id}").allowed,
+            }
+        )
     title = "My sections" if set(page.roles) <= {"teacher", "student"} else "Sections"
     return page.render(
         "sections.html", title=title, rows=rows, total=len(ids), start=start, page_size=PAGE_SIZE
@@ -149,7 +152,7 @@ def edit_section(request: Request, section_id: str) -> Response:
     if isinstance(permitted, Response):
         return permitted
     page, decision = permitted
-    name = page.engine.index.section_names.get(section_id, section_id)
+    name = page.engine.index.section_name(section_id)
     return page.render("edit_section.html", name=name, section_id=section_id, decision=decision)
 
 
@@ -236,6 +239,6 @@ def school_technology(request: Request, school_id: str) -> Response:
         "school_technology.html",
         school_id=school_id,
         name=page.school_name(school_id),
-        sections=sorted(index.section_names.get(s, s) for s in index.school_sections.get(school_id, ())),
+        sections=sorted(index.section_name(s) for s in index.school_sections.get(school_id, ())),
         decision=decision,
     )
