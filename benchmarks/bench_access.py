@@ -6,10 +6,13 @@ and the same default policy) and with one plain SQL query per check against the 
     PYTHONPATH=src python benchmarks/bench_access.py [--students 100000 | --largest] [--db URL] [--checks N]
 
 Without --db the store is built first in a child process: the roster generator's district written into a
-fresh SQLite file through the store's own batches (what a first full sync writes). With --db the store is
-reused (the district is the first one it holds). Index memory is the RSS growth of building the engine,
-beside the store's size on disk. Throughput is checks per CPU-second of the measuring process (the machine
-is shared); latencies are wall-clock per check. pycasbin gets every role assignment of every user the
+fresh SQLite file through the store's own batches as a first full sync writes it (every collection in pages
+of 10 000 records in id order). With --db the store is reused (the district is the first one it holds).
+Index memory is the RSS growth of building the engine, beside the store's size on disk. Throughput is checks
+per CPU-second of the measuring process (the machine is shared); latencies are per check, in this thread's
+CPU time (the figure reported; reading that clock is a system call, so it includes about a microsecond of
+measuring, printed as "the clocks alone") and in wall time (in parentheses; it carries any wait for a core).
+The load average is printed beside them. pycasbin gets every role assignment of every user the
 questions ask about (and every policy line): loading all of a large district's assignments into its role
 manager takes far longer than the whole run, and would not make it faster per check. Every engine decision
 is compared with pycasbin's and SQL's on the questions they share (acting as has no pycasbin/SQL form).
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import casbin
+import msgspec
 import sqlalchemy as sa
 
 from rollcall.access import AccessEngine, facts_from_snapshot
@@ -64,6 +68,11 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def load_average() -> str:
+    """The machine's load (1, 5, 15 min): latencies on a shared machine mean little without it."""
+    return " / ".join(f"{load:.1f}" for load in os.getloadavg())
+
+
 # -- the store ----------------------------------------------------------------------------------------------
 
 
@@ -78,6 +87,7 @@ def build_store(url: str, students: int) -> None:
     started = time.perf_counter()
     snapshot = generate_snapshot(students=students, seed="bench-access")
     generated = time.perf_counter() - started
+    writing, cpu = time.perf_counter(), time.process_time()
     with Store.open(url) as store:
         with store.transaction() as tx:
             tx.defer_indexes()
@@ -90,7 +100,8 @@ def build_store(url: str, students: int) -> None:
         with store.transaction() as tx:
             tx.ensure_indexes()
     print(f"store: {students:,} students generated in {generated:.0f} s, written in "
-          f"{time.perf_counter() - started - generated:.0f} s", flush=True)  # fmt: skip
+          f"{time.perf_counter() - writing:.0f} s ({time.process_time() - cpu:.0f} s CPU), "
+          f"load average {load_average()}", flush=True)  # fmt: skip
 
 
 def write_in_pages(
@@ -119,7 +130,7 @@ def store_size_mib(url: str) -> float | None:
 
 
 def deep_mib(index: FactIndex) -> float:
-    """The index's own objects (dicts, sets, tuples, strings; each object once), in MiB."""
+    """The index's own objects (records, dicts, sets, tuples, strings; each object once), in MiB."""
     seen: set[int] = set()
     total = 0
     stack: list[object] = list(vars(index).values())
@@ -134,6 +145,8 @@ def deep_mib(index: FactIndex) -> float:
             stack.extend(item.values())
         elif isinstance(item, (list, tuple, set, frozenset)):
             stack.extend(item)
+        elif isinstance(item, msgspec.Struct):
+            stack.extend(getattr(item, field) for field in item.__struct_fields__)
     return total / 2**20
 
 
@@ -381,8 +394,10 @@ def compare(engine: AccessEngine, options: argparse.Namespace, store: Store | No
     index, district = engine.index, engine.district_id
     rng = random.Random(7)
     asked = questions(index, options.checks, rng)
-    print(f"\n{len(asked):,} questions ({sum(1 for q in asked if q[3]):,} acting as one role):")
+    print(f"\n{len(asked):,} questions ({sum(1 for q in asked if q[3]):,} acting as one role), load average "
+          f"{load_average()}:")  # fmt: skip
     report("rollcall access engine", *timed(engine.check, asked))
+    report("the clocks alone (no-op check)", *timed(lambda _u, _a, _t, _r: None, asked))
     allowed = sum(engine.check(*q).allowed for q in asked)
     print(f"  ({allowed / len(asked):.0%} allowed)")
 
@@ -425,7 +440,7 @@ def compare(engine: AccessEngine, options: argparse.Namespace, store: Store | No
         f"decisions differing from the engine: pycasbin {disagree_casbin}, SQL {disagree_sql} "
         f"of {len(shared):,}"
     )
-    print(f"peak RSS {peak_rss_mib():,.0f} MiB")
+    print(f"peak RSS {peak_rss_mib():,.0f} MiB; load average {load_average()} (1, 5, 15 min)")
 
 
 def main() -> None:
