@@ -7,7 +7,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from rollcall.access import AccessEngine, Decision
-from rollcall.access.index import NOBODY
 from rollcall.cli.console import out
 from rollcall.cli.demo_run import DemoRun
 from rollcall.domain.user import User
@@ -21,18 +20,18 @@ def questions_for(engine: AccessEngine, person: User) -> list[Question]:
     school where they are staff, the same one acting as teacher, managing that school, a role not held."""
     index = engine.index
     asked: list[Question] = []
-    facts = index.users.get(person.id, NOBODY)
-    taught = sorted(facts.teaches) if "teacher" in facts.roles else []
+    facts = index.users.get(person.id)
+    taught = sorted(facts.teaches) if facts is not None and "teacher" in facts.roles else []
     if taught:
         asked.append(("edit", f"section:{taught[0]}", None))
         if len(engine.roles_of(person.id)) > 1:
             asked.append(("edit", f"section:{taught[0]}", "teacher"))
-    staff_schools = facts.schools_as("staff")
+    staff_schools = facts.schools_as("staff") if facts is not None else ()
     elsewhere = sorted(
         section
         for school in staff_schools
         for section in index.school_sections.get(school, ())
-        if section not in facts.teaches
+        if section not in taught
     )
     if elsewhere:
         asked.append(("view", f"section:{elsewhere[0]}", None))

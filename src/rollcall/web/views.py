@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from rollcall.access import AccessEngine, Decision
-from rollcall.access.index import SectionFacts
 from rollcall.domain.user import RoleName, User
 from rollcall.web.context import find_viewer, render, web_context
 from rollcall.web.engines import decide, visible_ids
@@ -105,14 +104,15 @@ def sections(request: Request, start: int = 0) -> Response:
     start = max(0, start)
     rows = []
     for section_id in ids[start : start + PAGE_SIZE]:
-        section = index.sections.get(section_id, SectionFacts(section_id, "", (), ()))
+        section = index.sections.get(section_id)  # None only if a refresh removed it meanwhile
+        teachers, students = (section.teachers, section.students) if section else ((), ())
         rows.append(
             {
                 "id": section_id,
-                "name": section.name,
-                "school": page.school_name(section.school),
-                "teachers": [page.name(t) for t in section.teachers],
-                "students": len(section.students),
+                "name": index.section_name(section_id),
+                "school": page.school_name(section.school if section else ""),
+                "teachers": [page.name(t) for t in teachers],
+                "students": len(students),
                 "can_edit": page.decide("edit", f"section:{section_id}").allowed,
             }
         )
