@@ -87,6 +87,7 @@ class FactIndex:
         self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._schools: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
         self._held: dict[tuple[RoleName, ...], tuple[RoleName, ...]] = {}
+        self._relations: dict[Tie, Tie] = {}
 
     @classmethod
     def build(cls, facts: AccessFacts) -> FactIndex:
@@ -130,7 +131,7 @@ class FactIndex:
         contacts = _NO_CONTACTS
         if roles.contact is not None:
             contacts = {
-                _intern(tie.student): (tie.relationship, tie.type)
+                _intern(tie.student): self._relation(tie.relationship, tie.type)
                 for tie in roles.contact.student_relationships
             }
         previous = self.users.get(user_id)
@@ -149,6 +150,11 @@ class FactIndex:
             teaches,
             enrolled,
         )
+
+    def _relation(self, relationship: str | None, kind: str | None) -> Tie:
+        """One tuple object per distinct (relationship, type): a district has a dozen or so, and 2 M ties."""
+        tie = (relationship, kind)
+        return self._relations.setdefault(tie, tie)
 
     def _school_ids(self, user_id: str, schools: Iterable[str]) -> tuple[str, ...]:
         ids = tuple(sorted({_intern(school) for school in schools}))  # sorted: reasons name the same school
