@@ -265,6 +265,8 @@ def phase_floor(legacy_url: str, store_url: str, directory: Path) -> dict[str, o
     import sqlalchemy as sa
 
     from rollcall.migrate import plan_migration
+    from rollcall.migrate.legacy import insert_rows
+    from rollcall.migrate.plan import ContactRow, RelationshipRow
 
     config = _config(legacy_url, store_url, directory)
     plan = plan_migration(config)  # type: ignore[arg-type]
@@ -278,9 +280,8 @@ def phase_floor(legacy_url: str, store_url: str, directory: Path) -> dict[str, o
             "CREATE TABLE floor_map (k INTEGER PRIMARY KEY, v3 VARCHAR(64), survivor INTEGER)"
         )
         mapping = sa.table("floor_map", sa.column("k"), sa.column("v3"), sa.column("survivor"))
-        rows = [{"k": k, "v3": v3, "survivor": into} for k, v3, into in writes]
-        for start in range(0, len(rows), 50_000):
-            connection.execute(sa.insert(mapping), rows[start : start + 50_000])
+        # the driver's own executemany, as apply loads its map (SQLAlchemy's per-row parameters cost seconds)
+        insert_rows(connection, mapping, ["k", "v3", "survivor"], [(k, v3, into) for k, v3, into in writes])
         connection.exec_driver_sql(
             "UPDATE accounts SET clever_user_id = m.v3, merged_into = m.survivor "
             "FROM floor_map m WHERE accounts.id = m.k"
@@ -319,10 +320,10 @@ def phase_floor(legacy_url: str, store_url: str, directory: Path) -> dict[str, o
         )
         import msgspec
 
-        if plan.contacts:
-            connection.execute(sa.insert(contacts), [msgspec.structs.asdict(c) for c in plan.contacts])
-        if plan.relationships:
-            connection.execute(sa.insert(rels), [msgspec.structs.asdict(r) for r in plan.relationships])
+        insert_rows(connection, contacts, list(ContactRow.__struct_fields__),
+                    [msgspec.structs.astuple(c) for c in plan.contacts])  # fmt: skip
+        insert_rows(connection, rels, list(RelationshipRow.__struct_fields__),
+                    [msgspec.structs.astuple(r) for r in plan.relationships])  # fmt: skip
     seconds = time.perf_counter() - started
     engine.dispose()
     return {"seconds": seconds, "rows": len(writes) + len(plan.contacts) + len(plan.relationships)}
