@@ -4,9 +4,9 @@ sync, the migration engine and the tests need. Reads see live rows only unless t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Final, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 import msgspec
 import psycopg
@@ -41,6 +41,11 @@ _MIGRATION_LOCK: Final = 0x726F6C6C  # "roll": one process at a time migrates a 
 _DISTRICT_FENCE: Final = 0x666C6574  # "flet": one sync of a district at a time, whichever process runs it
 _EXCLUSIVE: Final = 0x6F6E6365  # "once": one process at a time does a named piece of set-up
 T = TypeVar("T", User, Section, District, School)
+K = TypeVar("K")  # a keyset page's key: an id, or (user id, role)
+
+
+def _first_column(row: Sequence[Any]) -> str:
+    return str(row[0])
 
 
 def _decode(payload: str, kind: type[T]) -> T:
@@ -233,23 +238,38 @@ class Store:
                 rows = connection.execute(by_email).scalars().all()
         return [_decode(row, User) for row in rows]
 
-    def _iter(self, table: sa.Table, district_id: str, kind: type[T], page_size: int) -> Iterator[T]:
-        """Live records of the district in id order, fetched in pages (keyset) so no cursor stays open."""
-        after = ""
+    def _keyset(
+        self,
+        what: tuple[str, str],
+        query: Callable[[K], sa.Select[Any]],
+        first: K,
+        key_of: Callable[[Sequence[Any]], K],
+        page_size: int,
+    ) -> Iterator[Sequence[Any]]:
+        """The rows of `query(after)`, ordered by its key, `page_size` at a time: each page starts after the
+        key of the last row read (keyset paging) and is read on its own connection, so no cursor stays open.
+        `what` is the (action, table) a failure names."""
+        after = first
         while True:
-            statement = (
+            with self._reading(*what) as connection:
+                page = connection.execute(query(after).limit(page_size)).all()
+            yield from page
+            if len(page) < page_size:
+                return
+            after = key_of(page[-1])
+
+    def _iter(self, table: sa.Table, district_id: str, kind: type[T], page_size: int) -> Iterator[T]:
+        """Live records of the district in id order."""
+
+        def query(after: str) -> sa.Select[Any]:
+            return (
                 sa.select(table.c.id, sa.cast(table.c.payload, sa.Text))
                 .where(table.c.district_id == district_id, table.c.deleted_at.is_(None), table.c.id > after)
                 .order_by(table.c.id)
-                .limit(page_size)
             )
-            with self._reading("read", table.name) as connection:
-                page = connection.execute(statement).all()
-            for _, payload in page:
-                yield _decode(payload, kind)
-            if len(page) < page_size:
-                return
-            after = page[-1][0]
+
+        for _, payload in self._keyset(("read", table.name), query, "", _first_column, page_size):
+            yield _decode(payload, kind)
 
     def iter_role_legacy_ids(
         self, district_id: str, *, page_size: int = PAGE_SIZE
@@ -257,46 +277,40 @@ class Store:
         """Every role of every live user of the district as (user id, email, role, legacy id), by user id
         then role, read from the indexed columns (no payload decoded): what matching legacy accounts needs.
         A student's legacy id is their user id; another role without one has None."""
-        after: tuple[str, str] = ("", "")
-        while True:
-            statement = (
+
+        def query(after: tuple[str, str]) -> sa.Select[Any]:
+            return (
                 sa.select(users.c.id, users.c.email, user_roles.c.role, user_roles.c.legacy_id)
                 .select_from(user_roles)
                 .join(users, users.c.id == user_roles.c.user_id)
                 .where(user_roles.c.district_id == district_id, users.c.deleted_at.is_(None))
                 .where(sa.tuple_(user_roles.c.user_id, user_roles.c.role) > sa.tuple_(*after))
                 .order_by(user_roles.c.user_id, user_roles.c.role)
-                .limit(page_size)
             )
-            with self._reading("read roles", "user_roles") as connection:
-                page = connection.execute(statement).all()
-            for user_id, email, role, legacy_id in page:
-                yield user_id, email, cast(RoleName, role), legacy_id
-            if len(page) < page_size:
-                return
-            after = (page[-1][0], page[-1][2])
+
+        def key_of(row: Sequence[Any]) -> tuple[str, str]:
+            return (row[0], row[2])
+
+        rows = self._keyset(("read roles", "user_roles"), query, ("", ""), key_of, page_size)
+        for user_id, email, role, legacy_id in rows:
+            yield user_id, email, cast(RoleName, role), legacy_id
 
     def iter_users_with_role(
         self, district_id: str, role: RoleName, *, page_size: int = PAGE_SIZE
     ) -> Iterator[User]:
         """Every live user of the district holding `role`, by id, read `page_size` at a time."""
-        after = ""
         holders = sa.select(user_roles.c.user_id).where(user_roles.c.role == role)
-        while True:
-            statement = (
+
+        def query(after: str) -> sa.Select[Any]:
+            return (
                 sa.select(users.c.id, sa.cast(users.c.payload, sa.Text))
                 .where(users.c.district_id == district_id, users.c.deleted_at.is_(None), users.c.id > after)
                 .where(users.c.id.in_(holders))
                 .order_by(users.c.id)
-                .limit(page_size)
             )
-            with self._reading("read", "users") as connection:
-                page = connection.execute(statement).all()
-            for _, payload in page:
-                yield _decode(payload, User)
-            if len(page) < page_size:
-                return
-            after = page[-1][0]
+
+        for _, payload in self._keyset(("read", "users"), query, "", _first_column, page_size):
+            yield _decode(payload, User)
 
     def iter_users(self, district_id: str, *, page_size: int = PAGE_SIZE) -> Iterator[User]:
         """Every live user of the district, by id, read `page_size` at a time."""
