@@ -225,13 +225,19 @@ class LegacyDatabase:
         unlinked = 0
         append = found.append
         for row in connection.execute(statement.order_by(key)):
-            account_key = as_key(row[0])
+            account_key = row[0]
+            if type(account_key) is not int and type(account_key) is not str:  # the common kinds skip a call
+                account_key = as_key(account_key)
             if extra:
                 by_key[account_key] = tuple(row[5:])
-            if row[1] is None or row[1] == "":
+            clever_id = row[1]
+            if clever_id is None or clever_id == "":
                 unlinked += 1
                 continue
-            append(LegacyAccount(account_key, str(row[1]), str(row[2]), row[3], as_text(row[4]), table_name))
+            last_login = row[4]
+            if last_login is not None and type(last_login) is not str:
+                last_login = as_text(last_login)
+            append(LegacyAccount(account_key, str(clever_id), str(row[2]), row[3], last_login, table_name))
         return unlinked
 
     def reference_counts(self, connection: Connection, tables: LegacyTables) -> dict[str, dict[Key, int]]:

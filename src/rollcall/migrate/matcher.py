@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rollcall.domain.user import RoleName
-from rollcall.migrate.values import AccountOutcome, LegacyAccount, V3Person
+from rollcall.migrate.values import AccountOutcome, Key, LegacyAccount, V3Person
 
 
 def legacy_index(people: Iterable[V3Person]) -> dict[str, tuple[str, RoleName]]:
@@ -35,25 +35,32 @@ def match_account(
     """One account's outcome. `emails` maps user ids to their v3 email. With per-role account tables the
     account's `role_value` is its table's role, so an account in the table of a role other than the one its
     Clever id belongs to is ambiguous just as a disagreeing role column is."""
-    base = (account.key, account.clever_id, account.role_value)
-    table = account.table
     found = index.get(account.clever_id)
     if found is None:
         reason = "its Clever id is no longer in v3 (removed, or not shared with the app)"
-        return AccountOutcome(*base, outcome="orphaned", reason=reason, table=table)
+        return AccountOutcome(*_base(account), outcome="orphaned", reason=reason, table=account.table)
     user_id, role = found
     column_role = role_of_value.get(account.role_value)
     if column_role is None:
         reason = f"its role column holds {account.role_value!r}, which no Clever role maps to"
-        return AccountOutcome(*base, "ambiguous", user_id, role, reason, table)
+        return AccountOutcome(*_base(account), "ambiguous", user_id, role, reason, account.table)
     if column_role != role:
-        says = f"its role column says {column_role}" if table is None else f"it is in the {column_role} table"
+        in_table = account.table is not None
+        says = f"it is in the {column_role} table" if in_table else f"its role column says {column_role}"
         reason = f"{says}, but its Clever id is the {role} role's legacy id"
-        return AccountOutcome(*base, "ambiguous", user_id, role, reason, table)
-    if not _same_email(account.email, emails.get(user_id)):
-        reason = f"its email {account.email!r} disagrees with the v3 user's {emails.get(user_id)!r}"
-        return AccountOutcome(*base, "ambiguous", user_id, role, reason, table)
-    return AccountOutcome(*base, outcome="matched", user_id=user_id, role=role, table=table)
+        return AccountOutcome(*_base(account), "ambiguous", user_id, role, reason, account.table)
+    email = account.email
+    # Most accounts have no email or the v3 one verbatim: those skip the trimmed, case-folded comparison.
+    if email and (v3_email := emails.get(user_id)) and email != v3_email and not _same_email(email, v3_email):
+        reason = f"its email {email!r} disagrees with the v3 user's {v3_email!r}"
+        return AccountOutcome(*_base(account), "ambiguous", user_id, role, reason, account.table)
+    return AccountOutcome(
+        account.key, account.clever_id, account.role_value, "matched", user_id, role, None, account.table
+    )
+
+
+def _base(account: LegacyAccount) -> tuple[Key, str, str]:
+    return (account.key, account.clever_id, account.role_value)
 
 
 def match_accounts(
