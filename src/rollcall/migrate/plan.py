@@ -305,12 +305,33 @@ def choose_survivor(
     return lowest[0].key, "lowest key"
 
 
-def _group(outcomes: list[AccountOutcome]) -> dict[str, list[AccountOutcome]]:
-    by_user: dict[str, list[AccountOutcome]] = defaultdict(list)
+class _Grouped(msgspec.Struct, frozen=True):
+    """The matched accounts per v3 user: `first` holds each user's first one, `several` every account of
+    the users with more than one (most people have one, and need no list of their own)."""
+
+    first: dict[str, AccountOutcome]
+    several: dict[str, list[AccountOutcome]]
+
+    def accounts_of(self, user_id: str) -> list[AccountOutcome]:
+        if (group := self.several.get(user_id)) is not None:
+            return group
+        return [self.first[user_id]] if user_id in self.first else []
+
+
+def _group(outcomes: list[AccountOutcome]) -> _Grouped:
+    first: dict[str, AccountOutcome] = {}
+    several: dict[str, list[AccountOutcome]] = {}
     for outcome in outcomes:
-        if outcome.outcome == "matched" and outcome.user_id is not None:
-            by_user[outcome.user_id].append(outcome)
-    return by_user
+        user_id = outcome.user_id
+        if outcome.outcome != "matched" or user_id is None:
+            continue
+        if user_id not in first:
+            first[user_id] = outcome
+        elif user_id in several:
+            several[user_id].append(outcome)
+        else:
+            several[user_id] = [first[user_id], outcome]
+    return _Grouped(first, several)
 
 
 def _labels(group: list[AccountOutcome]) -> list[Key]:
@@ -348,7 +369,7 @@ def _csv_conflicts(rows: list[tuple[str, str, int]], people: list[V3Person]) -> 
 def build_plan(facts: PlanFacts) -> MigrationPlan:
     """The plan for `facts` (pure). References are previewed later by the shell (`with_references`)."""
     outcomes = match_accounts(facts.accounts, facts.people, facts.role_of_value)
-    by_user = _group(outcomes)
+    grouped = _group(outcomes)
     consolidate = facts.strategy.multi_role == "consolidate"
     by_key = {account.key: account for account in facts.accounts} if consolidate else {}
     references: Counter[Key] = Counter()
@@ -356,8 +377,8 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
         references.update(counts)
     merges: list[Merge] = []
     links: list[Link] = []
-    for user_id in sorted(user_id for user_id, group in by_user.items() if len(group) > 1):
-        group = by_user[user_id]
+    for user_id in sorted(grouped.several):
+        group = grouped.several[user_id]
         if not consolidate:
             links.append(Link(user_id=user_id, accounts=_labels(group), roles=_roles(group)))
             continue
@@ -376,7 +397,7 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
 
     def student_account(user_id: str) -> Key | None:
         """The account a student's relationships point at: their survivor, else their lowest key."""
-        group = by_user.get(user_id, [])
+        group = grouped.accounts_of(user_id)
         if not any(o.role == "student" for o in group):
             return None
         return survivors.get(user_id, min((o.key for o in group), key=key_order))
@@ -402,7 +423,7 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
         batch_size=facts.batch_size,
         unlinked=facts.unlinked,
         accounts=outcomes,
-        new_users=[person.id for person in facts.people if person.id not in by_user],
+        new_users=[person.id for person in facts.people if person.id not in grouped.first],
         merges=merges,
         links=links,
         contacts=contacts,
