@@ -33,9 +33,20 @@ def _districts(store: Store, district: str | None, where: str) -> list[str]:
     return districts
 
 
-def _person(user_id: str, email: str | None, roles: list[tuple[RoleName, str | None]]) -> V3Person:
-    """Roles in Clever's order (the store lists them by name); most people hold one, which needs no sort."""
-    ordered = roles if len(roles) == 1 else sorted(roles, key=lambda role: ROLE_RANK[role[0]])
+def _person(
+    user_id: str, email: str | None, roles: list[tuple[RoleName, str | None]], contacts: dict[str, V3Person]
+) -> V3Person:
+    """Roles in Clever's order (the store lists them by name); most people hold one, which needs no sort. A
+    contact is the one decoded from its payload (one that became a contact after that read has no
+    relationships yet)."""
+    if len(roles) == 1:
+        ordered = roles
+        is_contact = roles[0][0] == "contact"
+    else:
+        ordered = sorted(roles, key=lambda role: ROLE_RANK[role[0]])
+        is_contact = any(role == "contact" for role, _ in ordered)
+    if is_contact and (contact := contacts.get(user_id)) is not None:
+        return contact
     return V3Person(user_id, email, tuple(ordered))
 
 
@@ -48,13 +59,14 @@ def _store_people(store: Store, district_id: str) -> Iterator[V3Person]:
     email: str | None = None
     roles: list[tuple[RoleName, str | None]] = []
     for user_id, user_email, role, legacy_id in store.iter_role_legacy_ids(district_id):
-        if user_id != current:
-            if current is not None:
-                yield contacts.get(current) or _person(current, email, roles)
-            current, email, roles = user_id, user_email, []
-        roles.append((role, legacy_id))
+        if user_id == current:  # a further role of the same person (rows come by user, then role)
+            roles.append((role, legacy_id))
+            continue
+        if current is not None:
+            yield _person(current, email, roles, contacts)
+        current, email, roles = user_id, user_email, [(role, legacy_id)]
     if current is not None:
-        yield contacts.get(current) or _person(current, email, roles)
+        yield _person(current, email, roles, contacts)
 
 
 def read_people(config: MigrateConfig) -> tuple[list[V3Person], str]:
