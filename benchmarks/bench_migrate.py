@@ -1,7 +1,7 @@
 """The v2 → v3 account migration of a generated vendor database, on SQLite and on PostgreSQL, next to the
 database's own floor for the same updates measured in the same run. Prints wall time per phase (plan, apply,
-verify, rollback), rows/s, peak RSS and the ratio of plan + apply + verify to the floor, and to a bound: the reads each phase
-must make (through the drivers' cursors, nothing built from the rows) plus the floor.
+verify, rollback), rows/s, peak RSS and the ratio of plan + apply + verify to the floor, and to a bound: the
+reads each phase must make (through the drivers' cursors, nothing built from the rows) plus the floor.
 
     PYTHONPATH=src python benchmarks/bench_migrate.py [--students 50000] [--largest] [--only sqlite|postgres]
 
