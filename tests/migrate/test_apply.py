@@ -139,34 +139,45 @@ def test_verify_lists_what_breaks(config: MigrateConfig) -> None:
     ]
 
 
-def test_verify_lists_accounts_merged_wrongly(config: MigrateConfig) -> None:
-    """A person whose only account is absorbed (Casey's 8), and a person whose absorbed account names the
-    wrong survivor (Robin keeps 3; 1 and 2 are merged into it)."""
-    apply_plan(plan_migration(config), config)
-    run_sql(config.legacy.url, "UPDATE accounts SET merged_into = 3 WHERE id = 8")
-    run_sql(config.legacy.url, "UPDATE accounts SET merged_into = 8 WHERE id = 2")
-    report = verify_migration(config)
-    assert report.failures == [
-        "v3 user u-casey should have one live account, has []",
-        "account 2 is merged into 8, not into [3]",
-    ]
+MERGED_WRONGLY = {
+    # Casey's only account is absorbed; Robin's absorbed 2 names the wrong survivor (Robin keeps 3).
+    "consolidate": (
+        [
+            "UPDATE accounts SET merged_into = 3 WHERE id = 8",
+            "UPDATE accounts SET merged_into = 8 WHERE id = 2",
+        ],
+        [
+            "v3 user u-casey should have one live account, has []",
+            "account 2 is merged into 8, not into [3]",
+        ],
+    ),
+    # Role-specific keeps every account: any merged one is wrong, and rows still point at it.
+    "role-specific": (
+        [
+            "ALTER TABLE accounts ADD COLUMN merged_into INTEGER",
+            "UPDATE accounts SET merged_into = 3 WHERE id IN (2, 8)",
+        ],
+        [
+            "v3 user u-casey keeps every account (role-specific), but [8] are merged",
+            "v3 user u-robin keeps every account (role-specific), but [2] are merged",
+            "1 rows of classes.teacher_account_id still point at absorbed accounts",
+            "2 rows of class_members.account_id still point at absorbed accounts",
+            "2 rows of logins.account_id still point at absorbed accounts",
+        ],
+    ),
+}
 
 
-def test_verify_lists_a_merged_account_under_role_specific(config: MigrateConfig) -> None:
+@pytest.mark.parametrize("multi_role", sorted(MERGED_WRONGLY))
+def test_verify_lists_accounts_merged_wrongly(config: MigrateConfig, multi_role: str) -> None:
     config = msgspec.structs.replace(
-        config, strategy=msgspec.structs.replace(config.strategy, multi_role="role-specific")
+        config, strategy=msgspec.structs.replace(config.strategy, multi_role=multi_role)
     )
+    statements, failures = MERGED_WRONGLY[multi_role]
     apply_plan(plan_migration(config), config)
-    run_sql(config.legacy.url, "ALTER TABLE accounts ADD COLUMN merged_into INTEGER")
-    run_sql(config.legacy.url, "UPDATE accounts SET merged_into = 3 WHERE id IN (2, 8)")
-    report = verify_migration(config)
-    assert report.failures == [
-        "v3 user u-casey keeps every account (role-specific), but [8] are merged",
-        "v3 user u-robin keeps every account (role-specific), but [2] are merged",
-        "1 rows of classes.teacher_account_id still point at absorbed accounts",
-        "2 rows of class_members.account_id still point at absorbed accounts",
-        "2 rows of logins.account_id still point at absorbed accounts",
-    ]
+    for statement in statements:
+        run_sql(config.legacy.url, statement)
+    assert verify_migration(config).failures == failures
 
 
 def test_verify_before_apply_says_nothing_is_applied(config: MigrateConfig) -> None:

@@ -14,7 +14,7 @@ from rollcall.domain.user import RoleName
 from rollcall.errors import MigrateError
 from rollcall.migrate.config import MultiRole, StrategyConfig, SurvivorRule
 from rollcall.migrate.matcher import legacy_index, match_accounts
-from rollcall.migrate.values import AccountOutcome, Key, LegacyAccount, V3Person, key_order
+from rollcall.migrate.values import AccountOutcome, Key, LegacyAccount, PerUser, V3Person, key_order
 
 BatchKind = Literal["schema", "accounts", "repoint", "contacts"]
 PLAN_FORMAT: Final = 1
@@ -305,35 +305,6 @@ def choose_survivor(
     return lowest[0].key, "lowest key"
 
 
-class _Grouped(msgspec.Struct, frozen=True):
-    """The matched accounts per v3 user: `first` holds each user's first one, `several` every account of
-    the users with more than one (most people have one, and need no list of their own)."""
-
-    first: dict[str, AccountOutcome]
-    several: dict[str, list[AccountOutcome]]
-
-    def accounts_of(self, user_id: str) -> list[AccountOutcome]:
-        if (group := self.several.get(user_id)) is not None:
-            return group
-        return [self.first[user_id]] if user_id in self.first else []
-
-
-def _group(outcomes: list[AccountOutcome]) -> _Grouped:
-    first: dict[str, AccountOutcome] = {}
-    several: dict[str, list[AccountOutcome]] = {}
-    for outcome in outcomes:
-        user_id = outcome.user_id
-        if outcome.outcome != "matched" or user_id is None:
-            continue
-        if user_id not in first:
-            first[user_id] = outcome
-        elif user_id in several:
-            several[user_id].append(outcome)
-        else:
-            several[user_id] = [first[user_id], outcome]
-    return _Grouped(first, several)
-
-
 def _labels(group: list[AccountOutcome]) -> list[Key]:
     """A linked person's accounts: by key with one accounts table, else as `table:key`, by table then key."""
     if all(o.table is None for o in group):
@@ -369,7 +340,11 @@ def _csv_conflicts(rows: list[tuple[str, str, int]], people: list[V3Person]) -> 
 def build_plan(facts: PlanFacts) -> MigrationPlan:
     """The plan for `facts` (pure). References are previewed later by the shell (`with_references`)."""
     outcomes = match_accounts(facts.accounts, facts.people, facts.role_of_value)
-    grouped = _group(outcomes)
+    grouped = PerUser(
+        (outcome.user_id, outcome)
+        for outcome in outcomes
+        if outcome.outcome == "matched" and outcome.user_id is not None
+    )
     consolidate = facts.strategy.multi_role == "consolidate"
     by_key = {account.key: account for account in facts.accounts} if consolidate else {}
     references: Counter[Key] = Counter()
@@ -397,7 +372,7 @@ def build_plan(facts: PlanFacts) -> MigrationPlan:
 
     def student_account(user_id: str) -> Key | None:
         """The account a student's relationships point at: their survivor, else their lowest key."""
-        group = grouped.accounts_of(user_id)
+        group = grouped.of(user_id)
         if not any(o.role == "student" for o in group):
             return None
         return survivors.get(user_id, min((o.key for o in group), key=key_order))

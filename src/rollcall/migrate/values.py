@@ -3,13 +3,15 @@ what matching needs, and what became of each account. msgspec Structs, no I/O.""
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Iterable
+from typing import Generic, Literal, TypeVar
 
 import msgspec
 
 from rollcall.domain.user import RoleName, User
 
 Key = int | str  # an account's primary key, as the vendor's database holds it
+T = TypeVar("T")
 OutcomeKind = Literal["matched", "orphaned", "ambiguous"]
 
 
@@ -88,3 +90,28 @@ class AccountOutcome(msgspec.Struct, frozen=True, array_like=True, gc=False):
     @property
     def label(self) -> Key:
         return account_label(self.table, self.key)
+
+
+class PerUser(Generic[T]):
+    """Items grouped by v3 user id, in the order given. Most people have one account, so `first` holds each
+    user's first item and only the users with more get a list, in `several` (every item of theirs): a million
+    one-item lists are never made."""
+
+    def __init__(self, pairs: Iterable[tuple[str, T]]) -> None:
+        first: dict[str, T] = {}
+        several: dict[str, list[T]] = {}
+        for user_id, item in pairs:
+            if user_id not in first:
+                first[user_id] = item
+            elif user_id in several:
+                several[user_id].append(item)
+            else:
+                several[user_id] = [first[user_id], item]
+        self.first = first
+        self.several = several
+
+    def of(self, user_id: str) -> list[T]:
+        """Every item of one user (none for a user without any)."""
+        if (items := self.several.get(user_id)) is not None:
+            return items
+        return [self.first[user_id]] if user_id in self.first else []

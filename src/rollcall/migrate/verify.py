@@ -16,7 +16,7 @@ from rollcall.migrate.ledger import find_latest_run, has_ledger, run_entries
 from rollcall.migrate.legacy import LegacyDatabase, as_key
 from rollcall.migrate.matcher import match_accounts
 from rollcall.migrate.truth import read_people
-from rollcall.migrate.values import Key, account_label
+from rollcall.migrate.values import Key, PerUser, account_label
 
 MAX_LISTED = 50  # failures of one kind listed one by one before they are only counted
 
@@ -89,9 +89,7 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
         one_table = next(iter(tables.accounts))  # the table of accounts whose outcome names none
         per_role = config.legacy.accounts.per_role
         # Per v3 user, each matched account: (its table, its key, its v3 id and merged into as written now).
-        # Most people have one account: `first` holds it, and only a second one starts a list in `more`.
-        first: dict[str, tuple[str, Key, tuple[object, ...]]] = {}
-        more: dict[str, list[tuple[str, Key, tuple[object, ...]]]] = {}
+        held: list[tuple[str, tuple[str, Key, tuple[object, ...]]]] = []
         values = read.values
         for outcome in outcomes:
             user_id = outcome.user_id
@@ -99,25 +97,21 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
                 continue
             table_name = outcome.table or one_table
             written = values[table_name][outcome.key]
-            account = (table_name, outcome.key, written)
-            if user_id not in first:
-                first[user_id] = account
-            elif user_id in more:
-                more[user_id].append(account)
-            else:
-                more[user_id] = [first[user_id], account]
+            held.append((user_id, (table_name, outcome.key, written)))
             if written[0] != user_id:
                 failures.add(
                     "v3 id", f"account {outcome.label} should carry v3 id {user_id}, has {written[0]!r}"
                 )
-        checks["matched accounts carry their v3 id"] = len(first) + sum(len(g) - 1 for g in more.values())
+        checks["matched accounts carry their v3 id"] = len(held)
+        per_user = PerUser(held)
+        first, more = per_user.first, per_user.several
         # A person with one account passes unless that account is merged; the others are looked at one by one.
         looked_at = [*more, *(u for u, one in first.items() if one[2][1] is not None and u not in more)]
         absorbed: dict[str, list[Key]] = defaultdict(list)
         for user_id in sorted(looked_at):
-            held = more.get(user_id) or [first[user_id]]
-            live = [_label(per_role, name, key) for name, key, written in held if written[1] is None]
-            gone = [(name, key, written[1]) for name, key, written in held if written[1] is not None]
+            accounts = per_user.of(user_id)
+            live = [_label(per_role, name, key) for name, key, written in accounts if written[1] is None]
+            gone = [(name, key, written[1]) for name, key, written in accounts if written[1] is not None]
             for name, key, _ in gone:
                 absorbed[name].append(key)
             if consolidate and len(live) != 1:
