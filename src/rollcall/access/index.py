@@ -13,6 +13,7 @@ from typing import Final
 import msgspec
 
 from rollcall.access.facts import AccessFacts
+from rollcall.domain.collector import paused_collector
 from rollcall.domain.district import Section, primary_first
 from rollcall.domain.record import Name
 from rollcall.domain.user import RoleName, User
@@ -90,8 +91,10 @@ class FactIndex:
         self._relations: dict[Tie, Tie] = {}
 
     @classmethod
+    @paused_collector()  # millions of acyclic records and sets: see domain/collector.py
     def build(cls, facts: AccessFacts) -> FactIndex:
-        """Read every fact once and arrange it."""
+        """Read every fact once and arrange it (300 k students: 11.0 s with the cyclic collector on, 9.5 s
+        with it paused)."""
         district = facts.district()
         index = cls(facts.district_id, district.name if district is not None else facts.district_id)
         for school in facts.schools():
