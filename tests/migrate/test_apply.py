@@ -54,6 +54,14 @@ def test_apply_consolidates_repoints_and_creates_contacts(config: MigrateConfig)
     assert query(url, "SELECT user_id, legacy_id FROM rollcall_contacts ORDER BY user_id") == [
         (scenario.CASEY_PARENT, "c-casey"), (scenario.GALE, "c-gale"),
     ]  # fmt: skip
+    assert report.schema_changes == [
+        "added column accounts.clever_user_id",
+        "added column accounts.merged_into",
+        "created table rollcall_account_map (the account map apply writes accounts from; kept with the "
+        "ledger until rollback)",
+        "created table rollcall_contacts",
+        "created table rollcall_contact_students",
+    ]
     assert verify_migration(config).ok
     report.to_json()  # every value encodes
 

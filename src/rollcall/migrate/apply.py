@@ -311,6 +311,10 @@ class _Applier:
                 )
             account_map.create(connection)
             entries.append(Entry(batch=batch.number, action="create_table", table_name=account_map.name))
+            self.tally.schema.append(
+                f"created table {account_map.name} (the account map apply writes {accounts.name} from; "
+                "kept with the ledger until rollback)"
+            )
         contacts = self.config.legacy.contacts
         for table in (
             ddl.contacts_table(contacts.table),
