@@ -112,3 +112,26 @@ def test_per_role_account_tables_from_the_command_line(tmp_path: Path) -> None:
     refused = run_rollcall("migrate", "plan", "--config", str(consolidating))
     assert refused.returncode == 2
     assert "strategy.multi_role: consolidate (the default) cannot merge" in refused.stderr
+
+
+def test_html_reports_from_plan_and_verify(tmp_path: Path) -> None:
+    config, _ = _setup(tmp_path)
+    plan_path, planned_html, verified_html = tmp_path / "plan.json", tmp_path / "p.html", tmp_path / "v.html"
+    args = ("--config", str(config))
+    planned = run_rollcall("migrate", "plan", *args, "--out", str(plan_path), "--html", str(planned_html))
+    assert planned.returncode == 0, planned.stderr
+    assert f"HTML report: {planned_html}" in planned.stderr
+    assert run_rollcall("migrate", "apply", str(plan_path), *args).returncode == 0
+    unpaired = run_rollcall("migrate", "verify", *args, "--html", str(verified_html))
+    assert unpaired.returncode == 2
+    assert "--html needs --plan" in unpaired.stderr
+    assert not verified_html.exists()
+    paired = ("--html", str(verified_html), "--plan", str(plan_path))
+    verified = run_rollcall("migrate", "verify", *args, *paired)
+    assert verified.returncode == 0, verified.stderr
+    assert "all invariants hold" in verified.stdout
+    planned_page, verified_page = (page.read_text(encoding="utf-8") for page in (planned_html, verified_html))
+    assert "u-robin" in planned_page
+    assert "<h2>Verification</h2>" not in planned_page
+    assert "u-robin" in verified_page
+    assert "All invariants hold" in verified_page

@@ -18,6 +18,7 @@ from rollcall.errors import MigrateError, UsageError
 from rollcall.migrate import (
     MigrateConfig,
     MigrationPlan,
+    VerifyReport,
     access_diffs,
     apply_plan,
     decode_plan,
@@ -101,10 +102,9 @@ def _write(path: Path, text: str, what: str) -> None:
         raise MigrateError(f"cannot write the {what} to {path}: {error.strerror}") from error
 
 
-def _html(path: Path | None, plan: MigrationPlan, config: MigrateConfig, *, with_verify: bool) -> None:
+def _html(path: Path | None, plan: MigrationPlan, config: MigrateConfig, verify: VerifyReport | None) -> None:
     if path is None:
         return
-    verify = verify_migration(config) if with_verify else None
     _write(path, render_html_report(plan, verify, access_diffs(plan, config)), "HTML report")
     err.print(f"HTML report: {path}")
 
@@ -127,7 +127,7 @@ def plan_command(
         _write(out_path, plan.to_json(), "plan")
     if record:
         record_plan(plan, loaded)
-    _html(html, plan, loaded, with_verify=False)
+    _html(html, plan, loaded, None)
     _show(plan, as_json, plan.render_text(), plan.summary())
 
 
@@ -156,12 +156,14 @@ def verify_command(
     plan_path: Annotated[Path | None, typer.Option("--plan", help="The applied plan, for --html.")] = None,
 ) -> None:
     """Check every invariant of the applied migration. Exits 1 with the list when one fails."""
+    if html is not None and plan_path is None:
+        raise UsageError("--html needs --plan (the plan that was applied)")
     loaded = load_config(config)
-    report = verify_migration(loaded)
-    if html is not None:
-        if plan_path is None:
-            raise UsageError("--html needs --plan (the plan that was applied)")
-        _html(html, _read_plan(plan_path), loaded, with_verify=True)
+    plan = _read_plan(plan_path) if html is not None and plan_path is not None else None
+    with _bars(not as_json and err.is_terminal) as reporter:
+        report = verify_migration(loaded, reporter)
+    if plan is not None:
+        _html(html, plan, loaded, report)
     _show(report, as_json, report.render_text(), report.to_builtins())
     if not report.ok:
         raise typer.Exit(1)

@@ -9,6 +9,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from rollcall.domain.collector import paused_collector
+from rollcall.domain.progress import ProgressReporter, SilentReporter
 from rollcall.domain.report import ReportStruct
 from rollcall.domain.user import RoleName
 from rollcall.migrate.config import MigrateConfig
@@ -18,6 +19,7 @@ from rollcall.migrate.matcher import match_accounts
 from rollcall.migrate.truth import read_people
 from rollcall.migrate.values import Key, PerUser, account_label
 
+STEP = "verify"
 MAX_LISTED = 50  # failures of one kind listed one by one before they are only counted
 
 
@@ -69,8 +71,10 @@ def _referenced_table(config: MigrateConfig, role: RoleName | None, one_table: s
 
 
 @paused_collector()  # millions of acyclic values: see domain/collector.py
-def verify_migration(config: MigrateConfig) -> VerifyReport:
-    """Check the migration the vendor database holds now (see the module docstring)."""
+def verify_migration(config: MigrateConfig, reporter: ProgressReporter | None = None) -> VerifyReport:
+    """Check the migration the vendor database holds now (see the module docstring). `reporter` hears of the
+    accounts and v3 users read, then of the accounts checked."""
+    reporter = reporter or SilentReporter()
     with LegacyDatabase(config) as database, database.connect("verify the migration") as connection:
         tables = database.tables(connection)
         run = find_latest_run(connection) if has_ledger(connection) else None
@@ -83,8 +87,11 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
         failures = _Failures()
         checks: dict[str, int] = {}
         consolidate = run.multi_role == "consolidate"
+        reporter.step_started(database.where, STEP)
         read = database.read_accounts_with(connection, tables, ["v3_id", "merged_into"])
+        reporter.advanced(database.where, STEP, len(read.accounts))
         people, _ = read_people(config)
+        reporter.advanced(database.where, STEP, len(people))
         outcomes = match_accounts(read.accounts, people, config.legacy.accounts.role_of_value())
         one_table = next(iter(tables.accounts))  # the table of accounts whose outcome names none
         per_role = config.legacy.accounts.per_role
@@ -103,6 +110,7 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
                     "v3 id", f"account {outcome.label} should carry v3 id {user_id}, has {written[0]!r}"
                 )
         checks["matched accounts carry their v3 id"] = len(held)
+        reporter.advanced(database.where, STEP, len(outcomes))
         per_user = PerUser(held)
         first, more = per_user.first, per_user.several
         # A person with one account passes unless that account is merged; the others are looked at one by one.
@@ -166,6 +174,7 @@ def verify_migration(config: MigrateConfig) -> VerifyReport:
                     f"now {now} + {deduplicated[name]} removed as duplicates",
                 )
         checks["tables with every row accounted for"] = len(before)
+        reporter.step_finished(database.where, STEP)
         return VerifyReport(
             source=database.where, plan_id=run.run_id, state=run.state, ok=not failures.items, checks=checks,
             failures=failures.items, counts_before=before, counts_after=after,
