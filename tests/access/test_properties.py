@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +211,15 @@ def test_lowest_is_not_within_every_single_role_the_counterexample() -> None:
     engine = AccessEngine(facts_from_snapshot(snapshot()), with_combine("lowest"))
     assert engine.check(DANNY, "edit", f"section:{ALGEBRA_9}").allowed
     assert not engine.check(DANNY, "edit", f"section:{ALGEBRA_9}", acting_as="staff").allowed
+
+
+@settings(max_examples=40)
+@given(districts())
+def test_grants_without_ids_count_exactly_the_ids_they_leave_out(snapshot: DistrictSnapshot) -> None:
+    engine = AccessEngine(facts_from_snapshot(snapshot), load_policy())
+    for user in PEOPLE:
+        for acting_as in (None, *engine.roles_of(user)):
+            full = engine.grants(user, acting_as)
+            summary = engine.grants(user, acting_as, with_ids=False)
+            assert [grant.target_count for grant in full] == [len(grant.target_ids) for grant in full]
+            assert summary == tuple(msgspec.structs.replace(grant, target_ids=()) for grant in full)

@@ -33,8 +33,9 @@ class Decision(msgspec.Struct, frozen=True, gc=False):
 
 class Grant(msgspec.Struct, frozen=True, gc=False):
     """One grant a user holds: `role` may do `actions` on targets of `target_kind` within `scope` (human
-    words), which are `target_ids` (ids of that kind, sorted). `district_wide` grants cover every target of
-    the kind in the district (`target_ids` still lists them)."""
+    words), which are `target_ids` (ids of that kind, sorted), `target_count` of them. `district_wide` grants
+    cover every target of the kind in the district (`target_ids` still lists them). A summary
+    (`AccessEngine.grants(…, with_ids=False)`) leaves `target_ids` empty and gives only the count."""
 
     role: RoleName
     rule: str
@@ -43,6 +44,7 @@ class Grant(msgspec.Struct, frozen=True, gc=False):
     scope: str
     target_ids: tuple[str, ...]
     district_wide: bool = False
+    target_count: int = 0
 
 
 class Explanation(msgspec.Struct, frozen=True, gc=False):

@@ -5,6 +5,7 @@ facts only what changed since it last read them."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Sized
 
 from rollcall.access.decision import Decision, Explanation, Grant
 from rollcall.access.facts import AccessFacts
@@ -31,6 +32,11 @@ def as_acting_role(text: str | None) -> RoleName | None:
             f"unknown role {text!r}: act as one of student, teacher, staff, district_admin, contact"
         )
     return role
+
+
+def _count(ids: Iterable[str]) -> int:
+    """How many ids a scope's `visible` gave: most give a set or a dict's keys, whose size is known."""
+    return len(ids) if isinstance(ids, Sized) else sum(1 for _ in ids)
 
 
 class AccessEngine:
@@ -198,9 +204,13 @@ class AccessEngine:
             return (role,) if role in held else ()
         return self.policy.counted_roles(held)
 
-    def grants(self, user_id: str, acting_as: str | None = None) -> tuple[Grant, ...]:
+    def grants(
+        self, user_id: str, acting_as: str | None = None, *, with_ids: bool = True
+    ) -> tuple[Grant, ...]:
         """Every grant that counts for the user (by combine mode, or only `acting_as`'s), with the ids it
-        covers; () for an unknown user or a role not held."""
+        covers; () for an unknown user or a role not held. `with_ids=False` gives only how many it covers:
+        a district admin's grants cover every id of the district, which a summary need not sort (listing
+        200 merged people's grants in a 200 k-student district: 47 s with the ids)."""
         index = self._index
         found: list[Grant] = []
         staff = index.users.get(user_id, NOBODY).staff_roles
@@ -211,10 +221,14 @@ class AccessEngine:
                 if rule.staff_roles and staff.isdisjoint(rule.staff_roles):
                     continue
                 scope = SCOPES[rule.scope]
-                ids = tuple(sorted(scope.visible(index, user_id, role, rule.kind)))
+                visible = scope.visible(index, user_id, role, rule.kind)
+                ids = tuple(sorted(visible)) if with_ids else ()
+                count = len(ids) if with_ids else _count(visible)
                 words = scope.words(index, user_id, role)
                 district_wide = rule.scope == "district"
-                found.append(Grant(role, rule.label, rule.actions, rule.kind, words, ids, district_wide))
+                found.append(
+                    Grant(role, rule.label, rule.actions, rule.kind, words, ids, district_wide, count)
+                )
         return tuple(found)
 
     def visible(self, user_id: str, kind: str, acting_as: str | None = None) -> tuple[str, ...]:

@@ -139,8 +139,11 @@ class SchoolUsers:
         return None
 
     def visible(self, index: FactIndex, user: str, role: RoleName, kind: str) -> Iterable[str]:
+        schools = index.users.get(user, NOBODY).schools_as(role)
+        if len(schools) == 1:  # most people: that school's members as the index holds them (read, not copied)
+            return index.school_members.get(schools[0], ())
         found: dict[str, None] = {}
-        for school in index.users.get(user, NOBODY).schools_as(role):
+        for school in schools:
             found.update(dict.fromkeys(index.school_members.get(school, ())))
         return found.keys()
 
