@@ -10,7 +10,7 @@ from typing import Final
 
 import msgspec
 
-from rollcall.access import AccessEngine, Grant, MemoryFacts
+from rollcall.access import AccessEngine, AccessFacts, Grant, MemoryFacts
 from rollcall.client import CleverClient
 from rollcall.domain.user import RoleName, User
 from rollcall.migrate.config import MigrateConfig
@@ -43,46 +43,41 @@ class AccessDiff(msgspec.Struct, frozen=True, kw_only=True):
 def describe(grant: Grant) -> str:
     """A grant in a few words, without its role (so one capability reads the same before and after)."""
     actions = "/".join(grant.actions)
-    where = "the whole district" if grant.district_wide else f"{grant.scope} ({len(grant.target_ids)})"
+    where = "the whole district" if grant.district_wide else f"{grant.scope} ({grant.target_count})"
     return f"{actions} {grant.target_kind}s: {where}"
 
 
 def diff_person(engine: AccessEngine, user: User, roles: list[RoleName]) -> AccessDiff:
     """One person's diff: before per role held by a separate account, after as the one user."""
     before: dict[str, list[str]] = {
-        role: sorted({describe(g) for g in engine.grants(user.id, acting_as=role)}) for role in roles
+        role: sorted({describe(g) for g in engine.grants(user.id, acting_as=role, with_ids=False)})
+        for role in roles
     }
-    after = sorted({describe(g) for g in engine.grants(user.id)})
+    after = sorted({describe(g) for g in engine.grants(user.id, with_ids=False)})
     name = " ".join(part for part in (user.name.first, user.name.last) if part)
     return AccessDiff(user_id=user.id, name=name or user.id, before=before, after=after)
 
 
 @contextmanager
-def _district_facts(config: MigrateConfig) -> Iterator[dict[str, MemoryFacts]]:
-    """Every district of the v3 truth as in-memory access facts, by district id."""
+def _district_facts(config: MigrateConfig) -> Iterator[dict[str, AccessFacts]]:
+    """Every district of the v3 truth as access facts, by district id: a store's are read from it as the
+    engine builds its index (nothing held twice), the live API's are fetched into memory."""
     clever = config.clever
-    found: dict[str, MemoryFacts] = {}
     if clever.store is not None:
         with Store.open(clever.store, migrate=False) as store:
-            for district_id in store.district_ids():
-                district = store.find_district(district_id)
-                if district is not None:
-                    found[district_id] = MemoryFacts(
-                        district, store.iter_schools(district_id), store.iter_sections(district_id),
-                        store.iter_users(district_id),
-                    )  # fmt: skip
-    else:
-        assert clever.url is not None
-        assert clever.token is not None
-        with CleverClient(clever.token, api_version=clever.api, base_url=clever.url) as client:
-            district = client.get_district()
-            found[district.id] = MemoryFacts(
-                district,
-                client.iter(client.endpoints.schools()),
-                client.iter(client.endpoints.sections()),
-                client.iter(client.endpoints.users()),
-            )
-    yield found
+            yield {district_id: store.access_facts(district_id) for district_id in store.district_ids()}
+        return
+    assert clever.url is not None
+    assert clever.token is not None
+    with CleverClient(clever.token, api_version=clever.api, base_url=clever.url) as client:
+        district = client.get_district()
+        fetched = MemoryFacts(
+            district,
+            client.iter(client.endpoints.schools()),
+            client.iter(client.endpoints.sections()),
+            client.iter(client.endpoints.users()),
+        )
+    yield {district.id: fetched}
 
 
 def access_diffs(plan: MigrationPlan, config: MigrateConfig, *, limit: int = MAX_DIFFS) -> list[AccessDiff]:
