@@ -127,8 +127,11 @@ def generate(students: int, legacy_url: str, store_url: str | None) -> dict[str,
     for key in student_keys:
         for class_id in rng.sample(range(1, len(classes) + 1), k=min(4, len(classes))):
             members.append((len(members) + 1, class_id, key))
-    for n in range(multi):  # a teacher-and-staff person's staff account joined their own class: a collision
+    # A teacher-and-staff person's two accounts both joined their own class: re-pointing the absorbed teacher
+    # account onto the surviving staff account (role order) meets the unique (class, account): a duplicate.
+    for n in range(multi):
         members.append((len(members) + 1, classes[n][0], employee_keys[n]))
+        members.append((len(members) + 1, classes[n][0], teacher_keys[n]))
     notes = [(n + 1, rng.choice(employee_keys), "note") for n in range(students // 2)]
     logins = [(n + 1, rng.choice(employee_keys), "2026-06-01") for n in range(students // 10)]
 
@@ -257,7 +260,8 @@ def phase_migrate(legacy_url: str, store_url: str, directory: Path) -> dict[str,
     timings["rollback"] = time.perf_counter() - started
     written = report.accounts_updated + report.rows_repointed + report.rows_deduplicated
     written += report.contacts_created + report.relationships_created
-    return {"seconds": timings, "rows": written, "merges": len(plan.merges)}
+    merged = {"merges": len(plan.merges), "duplicates": report.rows_deduplicated}
+    return {"seconds": timings, "rows": written, **merged}
 
 
 def phase_floor(legacy_url: str, store_url: str, directory: Path) -> dict[str, object]:
@@ -452,9 +456,11 @@ def main() -> None:
             total = seconds["plan"] + seconds["apply"] + seconds["verify"]
             floor_seconds = float(base["seconds"])  # type: ignore[arg-type]
             rows = int(ours["rows"])  # type: ignore[call-overload]
+            peak = float(ours["peak_rss_mib"])  # type: ignore[arg-type]
             print(f"  rollcall  plan {seconds['plan']:6.1f} s  apply {seconds['apply']:6.1f} s  "
                   f"verify {seconds['verify']:6.1f} s  rollback {seconds['rollback']:6.1f} s  "
-                  f"({ours['merges']} merges) peak RSS {float(ours['peak_rss_mib']):6.0f} MiB")  # type: ignore[arg-type]  # fmt: skip
+                  f"({ours['merges']} merges, {ours['duplicates']} duplicates removed) "
+                  f"peak RSS {peak:6.0f} MiB")  # fmt: skip
             print(f"  floor     {floor_seconds:6.1f} s  {int(base['rows']) / floor_seconds:10,.0f} rows/s  "  # type: ignore[call-overload]
                   f"peak RSS {float(base['peak_rss_mib']):6.0f} MiB")  # type: ignore[arg-type]  # fmt: skip
             print(f"  apply     {rows / seconds['apply']:10,.0f} rows/s;  "
