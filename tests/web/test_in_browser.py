@@ -228,5 +228,7 @@ def test_operator_plans_and_applies_with_live_progress(page: Page, operator_url:
     expect(page.locator("#progress h2")).to_contain_text("Apply finished")
     expect(page.locator("#state")).to_have_text("applied")
     _shot(page, tmp_path, "operator-applied")
-    page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("status")).to_have_text("All invariants hold.")
+    page.get_by_role("button", name="Verify").click()  # a job too: the page follows it, then reloads
+    expect(page.locator("#progress h2")).to_contain_text("Verify finished")
+    expect(page.locator("#progress p")).to_have_text("All invariants hold.")
+    _shot(page, tmp_path, "operator-verified")

@@ -158,15 +158,7 @@ def verify(request: Request, csrf_token: Annotated[str | None, Form()] = None) -
     desk = _desk_action(request, csrf_token)
     if isinstance(desk, Response):
         return desk
-    if desk.running():
-        return _back(request, "Wait for the running job to finish before verifying.")
-    try:
-        report = desk.verify()
-    except RollcallError as error:
-        return _back(request, f"Verify could not run: {error}")
-    return _back(
-        request, "All invariants hold." if report.ok else f"{len(report.failures)} invariant failures."
-    )
+    return _back(request, desk.start("verify"))
 
 
 @router.get("/progress", include_in_schema=False)
