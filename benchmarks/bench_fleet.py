@@ -80,14 +80,14 @@ def schema() -> Iterator[str]:
 
 def warm(url: str, tokens: list[str]) -> None:
     """Fetch every page once, so the emulator's first render is not charged to the first round."""
-    from rollcall.client import CleverClient
+    from rollcall.client import CleverClient, Endpoints
     from rollcall.sync import FULL_COLLECTIONS
     from rollcall.sync.synced_collections import COLLECTIONS
 
     for token in tokens:
         with CleverClient(token, base_url=url) as client:
             for name in FULL_COLLECTIONS:
-                for _ in client.iter_pages(COLLECTIONS[name].query("v3.1")):
+                for _ in client.iter_pages(COLLECTIONS[name].query(Endpoints("v3.1"))):
                     pass
 
 

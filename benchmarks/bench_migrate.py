@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 LARGEST = 1_000_000
@@ -153,7 +154,7 @@ def generate(students: int, legacy_url: str, store_url: str | None) -> dict[str,
         "logins": sa.Table("logins", md, sa.Column("id", sa.Integer, primary_key=True),
                            sa.Column("account_id", sa.Integer, index=True), sa.Column("at", sa.Text)),
     }  # fmt: skip
-    rows = {
+    rows: dict[str, Sequence[tuple[object, ...]]] = {
         "accounts": accounts,
         "classes": classes,
         "class_members": members,

@@ -263,7 +263,7 @@ class LegacyDatabase:
 
 
 def insert_rows(
-    connection: Connection, table: sa.Table, columns: list[str], rows: list[tuple[object, ...]]
+    connection: Connection, table: sa.TableClause, columns: list[str], rows: list[tuple[object, ...]]
 ) -> None:
     """Insert many rows through the driver's own executemany, the statement compiled once: SQLAlchemy's
     per-row parameter processing cost more than the database's work (1.3 s of 2.7 s for 240 k map rows on
