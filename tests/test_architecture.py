@@ -37,9 +37,10 @@ EXPORTS: dict[str, set[str]] = {
     "migrate": {
         "AccessDiff", "ApplyReport", "ConfigError", "Link", "MapRow", "Merge", "MigrateConfig",
         "MigrateConfigError", "MigrateError", "MigrationPlan", "MigrationStatus", "RemovedRow",
-        "RollbackReport", "StalePlanError", "VerifyReport", "access_diffs", "apply_plan", "database_digest",
-        "decode_plan", "export_map", "load_config", "map_csv", "migration_status", "parse_config",
-        "plan_migration", "record_plan", "render_html_report", "rollback_migration", "verify_migration",
+        "RollbackReport", "StalePlanError", "VerifyReport", "access_diffs", "apply_plan",
+        "build_legacy_database", "database_digest", "decode_plan", "export_map", "load_config", "map_csv",
+        "migration_status", "parse_config", "plan_migration", "record_plan", "rehearsal_config",
+        "render_html_report", "rollback_migration", "verify_migration",
     },
     "roster": {
         "GenerationSummary", "Problem", "RosterCounts", "RosterReport", "generate_roster",

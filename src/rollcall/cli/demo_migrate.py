@@ -14,14 +14,15 @@ from rollcall.cli.demo_run import DemoRun
 from rollcall.migrate import (
     access_diffs,
     apply_plan,
+    build_legacy_database,
     database_digest,
     load_config,
     plan_migration,
+    rehearsal_config,
     render_html_report,
     rollback_migration,
     verify_migration,
 )
-from rollcall.migrate.rehearsal import build_legacy_database, config_toml
 
 
 def migrate_accounts(run: DemoRun) -> None:
@@ -34,7 +35,7 @@ def migrate_accounts(run: DemoRun) -> None:
         counts = build_legacy_database(v2, legacy_url, person, seed=run.seed)
     out.print(", ".join(f"{table}: {count:,}" for table, count in counts.items()))
     config_path = run.scratch / "migrate.toml"
-    config_path.write_text(config_toml(legacy_url, run.db_url), encoding="utf-8")
+    config_path.write_text(rehearsal_config(legacy_url, run.db_url), encoding="utf-8")
     config = load_config(config_path)
     before = database_digest(config)
 

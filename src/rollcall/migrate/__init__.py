@@ -7,11 +7,13 @@ Public API (web's operator dashboard codes against it; see docs/migrate.md):
     config = load_config(Path("migrate.toml"))             # MigrateConfigError (exit 2) names the key
     plan = plan_migration(config, reporter)                # MigrationPlan: .summary() .to_json() …
     report = apply_plan(plan, config, reporter)            # ApplyReport; StalePlanError when the source moved
-    verify_migration(config)                               # VerifyReport: .ok .failures
+    verify_migration(config, reporter)                     # VerifyReport: .ok .failures
     rollback_migration(config, reporter, dry_run=False)    # RollbackReport
     export_map(config)                                     # list[MapRow]: role_id, user_id, role, account_key
     migration_status(config)                               # MigrationStatus: state, batches_done, …
     render_html_report(plan, verify, access_diffs(plan, config))  # one self-contained HTML page
+    build_legacy_database(v2_client, url, person, seed=…)  # a vendor database to rehearse on (the demo's)
+    rehearsal_config(legacy_url, store_url)                # its migrate.toml text
 """
 
 from rollcall.errors import MigrateConfigError, MigrateError, StalePlanError
@@ -29,6 +31,7 @@ from rollcall.migrate.export import (
 from rollcall.migrate.legacy import database_digest
 from rollcall.migrate.plan import Link, Merge, MigrationPlan
 from rollcall.migrate.planner import decode_plan, plan_migration
+from rollcall.migrate.rehearsal import build_legacy_database, rehearsal_config
 from rollcall.migrate.report import render_html_report
 from rollcall.migrate.rollback import RollbackReport, rollback_migration
 from rollcall.migrate.verify import VerifyReport, verify_migration
@@ -53,6 +56,7 @@ __all__ = [
     "VerifyReport",
     "access_diffs",
     "apply_plan",
+    "build_legacy_database",
     "database_digest",
     "decode_plan",
     "export_map",
@@ -62,6 +66,7 @@ __all__ = [
     "parse_config",
     "plan_migration",
     "record_plan",
+    "rehearsal_config",
     "render_html_report",
     "rollback_migration",
     "verify_migration",

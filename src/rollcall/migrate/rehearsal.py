@@ -131,7 +131,7 @@ def build_legacy_database(v2: CleverClient, url: str, person: User, *, seed: str
     return {name: len(values) for name, values in rows.items()}
 
 
-def config_toml(legacy_url: str, store_url: str) -> str:
+def rehearsal_config(legacy_url: str, store_url: str) -> str:
     """The migration config of the rehearsal database (consolidate, survivor by role order)."""
     references = [
         ("classes", "teacher_account_id"), ("class_members", "account_id"),
