@@ -31,7 +31,7 @@ import msgspec
 from starlette.testclient import TestClient
 
 from rollcall.emulator.app import build_app
-from rollcall.emulator.assembly import identity_layer
+from rollcall.emulator.assembly import app_extras
 from rollcall.emulator.data.state import EmulatorState
 from rollcall.emulator.directory import search_text
 from rollcall.emulator.sources import generate_snapshot
@@ -58,7 +58,7 @@ def main() -> None:
     snapshot = generate_snapshot(students=args.students, seed=args.seed)
     state = EmulatorState(seed=args.seed)
     district_id = state.add_district(snapshot)
-    layer = identity_layer(state)
+    layer = app_extras(state)
     client = TestClient(build_app(state, extra_routes=layer.routes, middleware=layer.middleware))
     load_s = time.perf_counter() - began
     users = snapshot.users
