@@ -243,3 +243,35 @@ def test_work_per_page_is_bounded_in_a_large_district() -> None:
     assert CountingUsers.reads <= 5_000
     assert "stopped to keep the page quick" in rare
     assert "start=5000" in rare
+
+
+def assert_shown_as_text(html: str) -> None:
+    """`served.HOSTILE_NAME` appears only escaped: no tag, no bare quote or ampersand from it."""
+    assert "<script>" not in html
+    assert '"Quoted"' not in html
+    assert "& Sons" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&amp; Sons" in html
+
+
+def test_markup_in_person_school_section_and_district_names_is_escaped_on_every_page() -> None:
+    client = client_for(served.hostile_state())
+    base = f"/browser/{fx.DISTRICT}"
+    for path, params in (
+        ("/browser", {}),
+        (base, {}),
+        (f"{base}/people", {"view": "v3"}),
+        (f"{base}/people", {"view": "v2"}),
+        (f"{base}/people", {"school": fx.SCHOOL_A}),
+        (f"{base}/people/{served.HOSTILE_PERSON}", {}),
+        (f"{base}/schools", {}),
+        (f"{base}/schools/{fx.SCHOOL_A}", {}),
+        (f"{base}/sections", {}),
+        (f"{base}/sections/{fx.SECTION}", {}),
+    ):
+        page = client.get(path, params=params)
+        assert page.status_code == 200, path
+        assert_shown_as_text(page.text)
+    searched = client.get(f"{base}/people", params={"q": '"><script>x'}).text
+    assert '"><script>' not in searched  # the search box echoes the query inside value="…"
+    assert_shown_as_text(searched)

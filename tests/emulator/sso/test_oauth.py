@@ -426,3 +426,18 @@ def test_the_sign_in_page_says_why_a_filtered_page_is_short_instead_of_a_bare_ne
     past_the_end = client.get("/oauth/authorize", params={**params, "start": str(everyone)}).text
     assert "Nobody matches these filters." in past_the_end
     assert f"Nobody from position {everyone} on matches these filters." in past_the_end
+
+
+def test_login_page_shows_markup_in_names_and_in_echoed_parameters_as_text() -> None:
+    client, found = make_client(served.hostile_state())
+    hostile = '"><script>x&'
+    page = client.get("/oauth/authorize", params=authorize_params(found, state=hostile, q="quoted"))
+    assert page.status_code == 200
+    html = page.text
+    assert "<script>" not in html
+    assert '"Quoted"' not in html
+    assert "& Sons" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the person's name, and the district's
+    assert "&amp; Sons" in html
+    assert '"><script>' not in html  # the state and the search text ride along inside value="…"
+    assert f'name="user_id" value="{served.HOSTILE_PERSON}"' in html  # the hostile person is listed
