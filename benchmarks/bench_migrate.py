@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -30,14 +29,12 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from peak_memory import peak_rss_mib  # a phase's own peak, not its parent's
+
 LARGEST = 1_000_000
 POSTGRES_URL = os.environ.get("ROLLCALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DISTRICT = "5f0000000000000000000001"
 SCHOOL = "5f00000000000000000000a1"
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _oid(prefix: str, n: int) -> str:

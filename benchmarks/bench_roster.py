@@ -22,13 +22,14 @@ import argparse
 import csv
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from peak_memory import peak_rss_mib  # a phase's own peak, not its parent's
 
 SOURCES = Path(__file__).resolve().parents[1] / "src"
 LARGEST = 1_060_000
@@ -43,11 +44,6 @@ FILES = (
     "district_admins.csv",
 )
 BATCH = 10_000
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _file_shapes(district: Path) -> dict[str, tuple[int, int, int]]:
@@ -142,7 +138,7 @@ def _phase_read_csv(district: Path) -> dict[str, float]:
 
 def _child(phase: str, district: Path, scratch: Path, students: int, seed: str) -> None:
     sys.path.insert(0, str(SOURCES))
-    baseline = _peak_rss_mb()
+    baseline = peak_rss_mib()
     if phase == "generate":
         result = _phase_generate(district, students, seed)
     elif phase == "write-csv":
@@ -153,7 +149,7 @@ def _child(phase: str, district: Path, scratch: Path, students: int, seed: str) 
         result = _phase_load(district)
     else:
         result = _phase_read_csv(district)
-    print(json.dumps({"phase": phase, **result, "peak_rss_mb": _peak_rss_mb(), "start_rss_mb": baseline}))
+    print(json.dumps({"phase": phase, **result, "peak_rss_mb": peak_rss_mib(), "start_rss_mb": baseline}))
 
 
 def _run_phase(phase: str, district: Path, scratch: Path, students: int, seed: str) -> dict[str, float]:

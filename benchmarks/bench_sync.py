@@ -18,7 +18,6 @@ import argparse
 import json
 import multiprocessing
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ import time
 import uuid
 from multiprocessing.connection import Connection
 from pathlib import Path
+
+from peak_memory import peak_rss_mib  # a phase's own peak, not its parent's
 
 LARGEST = 1_060_000
 POSTGRES_URL = os.environ.get("ROLLCALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -42,10 +43,6 @@ def serve(students: int, pipe: Connection) -> None:
         with emu.serve_in_thread() as url:
             pipe.send((url, emu.district_token(district_id), district_id, loaded))
             pipe.recv()
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def phase_limit(url: str, token: str, page_size: int) -> dict[str, object]:
