@@ -3,10 +3,13 @@ in the engine's words; a sync's role change shows on the next page load."""
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 import pytest
 
-from rollcall.domain.user import Staff
+from rollcall.access import AccessEngine
+from rollcall.domain.user import RoleName, Staff
 from rollcall.web import views
 from tests.web import district
 from tests.web.harness import Harness, sync_store
@@ -167,3 +170,46 @@ def test_long_lists_page_by_page_size(web: Harness, monkeypatch: pytest.MonkeyPa
     assert 'href="/sections?start=0"' in second
     people = web.browser.get("/people?start=8").text
     assert people.count('<td><a href="/people/') == 1
+
+
+@pytest.mark.parametrize(
+    ("user_id", "role"),
+    [
+        (district.ROBIN, "teacher"),
+        (district.ROBIN, "staff"),
+        (district.PAT, "district_admin"),
+        (district.PAT, "teacher"),
+        (district.SAM, "staff"),
+        (district.TESS, "teacher"),
+        (district.CY, "student"),
+    ],
+)
+def test_a_section_lists_the_students_the_engine_lets_the_viewer_see(
+    web: Harness, monkeypatch: pytest.MonkeyPatch, user_id: str, role: RoleName
+) -> None:
+    """Each section the viewer may open lists exactly its students the engine's `visible` gives them, and
+    counts the others; the page asks about the section's students, never for every user the viewer may see
+    (a district admin's is the whole district, read and sorted to show one class)."""
+    web.sign_in_as(user_id, role)
+    engine = web.app.state.context.engines.find(district.DISTRICT)
+    visible = set(engine.visible(user_id, "user", acting_as=role))
+    asked: list[str] = []
+    listing = AccessEngine.visible
+
+    def recording(self: AccessEngine, user: str, kind: str, acting_as: str | None = None) -> tuple[str, ...]:
+        asked.append(kind)
+        return listing(self, user, kind, acting_as)
+
+    monkeypatch.setattr(AccessEngine, "visible", recording)
+    opened = 0
+    for section in district.snapshot().sections.values():
+        page = web.browser.get(f"/sections/{section.id}")
+        if page.status_code == 403:
+            continue
+        opened += 1
+        listed = set(re.findall(r'<li><a href="/people/([0-9a-f]+)">', page.text))
+        assert listed == visible & set(section.students), section.name
+        hidden = len(section.students) - len(listed)
+        assert (f"{hidden} student" in page.text) == (hidden > 0), section.name
+    assert opened
+    assert "user" not in asked

@@ -131,8 +131,12 @@ def section(request: Request, section_id: str) -> Response:
     found = web_context(request).store.find_section(section_id)
     if found is None:
         return page.forbidden(f"section {section_id} is no longer in the district")
-    people = set(page.visible("user"))
-    students = sorted(((s, page.name(s)) for s in found.students if s in people), key=lambda pair: pair[1])
+    # The engine is asked about each of the section's students, not for every user the viewer may see: for a
+    # district admin that is the whole district, read and sorted to show a class.
+    students = sorted(
+        ((s, page.name(s)) for s in found.students if page.decide("view", f"user:{s}").allowed),
+        key=lambda pair: pair[1],
+    )
     return page.render(
         "section.html",
         section=found,
