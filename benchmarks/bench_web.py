@@ -21,14 +21,15 @@ second acting as each role, and a third session switching back and forth: `POST 
 `/`), the district admin (on the largest section) and a contact of several students. A page's first request
 carries an `X-Bench-Case` header: the server keeps its scope and session (a middleware inside the session's)
 and its template context (a wrapper around the app's `TemplateResponse`); both do nothing more than look
-for the header on other requests. Once the client is done, the server times in-process, in CPU time, on
-what it kept: the route function (with a fresh copy of the session; a JSON route's answer encoded by
-pydantic) and `template.render(context)` + UTF-8 encoding (for JSON: pydantic's `dump_json` of the models).
+for the header on other requests. Right after a page and its floor, the client asks the server (through
+the floor app) to time in-process, in CPU time, on what it kept: the route function (with a fresh copy of
+the session; a JSON route's answer encoded by pydantic) and `template.render(context)` + UTF-8 encoding
+(for JSON: pydantic's `dump_json` of the same models).
 
 Per page: requests/s and p50/p99 latency (client wall time), the same for the floor, page/floor (p50), the
 server's CPU per request for both (its /proc utime + stime over the loop, every thread), then where that
 CPU goes: the floor's, the route function's without rendering, the rendering, and the rest (CPU time, not
-latency: the in-process timings run after the HTTP ones, and the machine is shared). Peak RSS of the
+latency: the in-process timings run after the HTTP ones, on a shared machine). Peak RSS of the
 server and the client (VmHWM) and the load average are printed beside them; a JSON line ends the output.
 """
 
@@ -228,10 +229,15 @@ def free_port() -> int:
         return port
 
 
-def floor_app(bodies: dict[str, tuple[bytes, str]]) -> FastAPI:
+def floor_app(bodies: dict[str, tuple[bytes, str]], baselines: Callable[[str], Json]) -> FastAPI:
     """The HTTP + framework floor: a bare FastAPI app answering a stored copy of a page's bytes. Its routes
-    are plain `def`s like the web app's pages, so both pay the same hop to the thread pool."""
+    are plain `def`s like the web app's pages, so both pay the same hop to the thread pool. It also times
+    a page's in-process baselines when asked (the client asks right after measuring the page)."""
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+
+    @app.post("/baselines/{case:path}")
+    def time_baselines(case: str) -> Json:
+        return baselines(case)
 
     @app.put("/floor/{case:path}")
     async def keep(case: str, request: Request) -> Response:
@@ -316,7 +322,8 @@ def rendered_bytes(template: Any, context: dict[str, Any]) -> bytes:
 
 
 def phase_server() -> None:
-    """Serve the web app and the floor; on `render` from stdin, time the in-process baselines and answer."""
+    """Serve the web app and the floor (which times a page's in-process baselines when asked) until a line
+    comes on stdin; then answer this process's peak RSS."""
     from pydantic import TypeAdapter
     from starlette.middleware import Middleware
 
@@ -355,28 +362,33 @@ def phase_server() -> None:
 
     templates.TemplateResponse = recording
     bodies: dict[str, tuple[bytes, str]] = {}
+    sections = TypeAdapter(list[SectionOut])
+
+    def baselines(case: str) -> Json:
+        """The page's route function and its rendering alone, in-process, in CPU time (nothing else runs:
+        the client waits for the answer)."""
+        found: Json = {}
+        if case in contexts:
+            name, context = contexts[case]
+            render = functools.partial(rendered_bytes, templates.get_template(name), context)
+            found["render_ms"] = cpu_ms_in_process(render, config["requests"], 1.0)
+        elif bodies[case][1].startswith("application/json"):
+            encode = functools.partial(sections.dump_json, sections.validate_json(bodies[case][0]))
+            found["render_ms"] = cpu_ms_in_process(encode, config["requests"], 1.0)
+        if case in scopes:
+            found["handler_ms"] = cpu_ms_in_process(handler_call(scopes[case]), config["requests"], 1.0)
+        return found
+
     rss_before = peak_rss_mib()
-    with serve_in_thread(app, HOST, port), serve_in_thread(floor_app(bodies), HOST, 0) as floor_url:
+    with (
+        serve_in_thread(app, HOST, port),
+        serve_in_thread(floor_app(bodies, baselines), HOST, 0) as floor_url,
+    ):
         print(json.dumps({"web_url": web_url, "floor_url": floor_url, "pid": os.getpid(),
                           "redirect_uri": settings.redirect_uri}), flush=True)  # fmt: skip
-        command = sys.stdin.readline().strip()
-    if command != "render":
-        return
-    requests = config["requests"]
-    baselines: Json = {case: {} for case in bodies}
-    for case, (name, context) in contexts.items():
-        render = functools.partial(rendered_bytes, templates.get_template(name), context)
-        baselines[case]["render_ms"] = cpu_ms_in_process(render, requests, 1.0)
-    sections = TypeAdapter(list[SectionOut])
-    for case, (body, media_type) in bodies.items():
-        if media_type.startswith("application/json"):
-            encode = functools.partial(sections.dump_json, sections.validate_json(body))
-            baselines[case]["render_ms"] = cpu_ms_in_process(encode, requests, 1.0)
-    for case, scope in scopes.items():
-        baselines[case]["handler_ms"] = cpu_ms_in_process(handler_call(scope), requests, 1.0)
+        sys.stdin.readline()  # until this process's figures are asked for
     store.close()
-    print(json.dumps({"baselines": baselines, "peak_rss_mib": peak_rss_mib(),
-                      "rss_before_serving_mib": rss_before}))  # fmt: skip
+    print(json.dumps({"peak_rss_mib": peak_rss_mib(), "rss_before_serving_mib": rss_before}))
 
 
 # -- the client (--phase client) -------------------------------------------------------------------------
@@ -477,6 +489,7 @@ def phase_client() -> None:
             "first_ms": first_ms,
             "page": measure(send_page, pid, requests, seconds),
             "floor": measure(send_floor, pid, requests, seconds),
+            "baselines": floor.post(f"/baselines/{name}", timeout=120).json(),
         }
         page, floor_p50 = results[name]["page"]["p50_ms"], results[name]["floor"]["p50_ms"]
         print(f"  {name}: p50 {page:.2f} ms, floor {floor_p50:.2f} ms", file=sys.stderr, flush=True)
@@ -489,11 +502,12 @@ def phase_client() -> None:
 # -- this process: the district, the emulator, the run, the report ---------------------------------------
 
 
-def rows(plan: list[Case], measured: Json, baselines: Json) -> list[Json]:
+def rows(plan: list[Case], measured: Json) -> list[Json]:
     """One row per page: the HTTP figures, the floor's, and where the page's p50 goes (see `report`)."""
     found = []
     for case in plan:
-        result, extra = measured[case.name], baselines.get(case.name, {})
+        result = measured[case.name]
+        extra = result["baselines"]
         page, floor = result["page"], result["floor"]
         handler = extra.get("handler_ms", float("nan")) if case.kind != "switch" else float("nan")
         render = extra.get("render_ms", float("nan"))
@@ -588,7 +602,7 @@ def main() -> None:
             emulator, clever_url, db_url, persons, plan, options
         )
     scratch.cleanup()
-    table = rows(plan, measured["results"], served["baselines"])
+    table = rows(plan, measured["results"])
     report(table)
     firsts = {name: result["first_ms"] for name, result in measured["results"].items()}
     slowest = max(firsts, key=firsts.__getitem__)
@@ -611,8 +625,8 @@ def serve_and_measure(
     emulator: Any, clever_url: str, db_url: str, persons: list[Person], plan: list[Case],
     options: argparse.Namespace,
 ) -> tuple[Json, Json, str]:  # fmt: skip
-    """The server, then the client against it; then the server's in-process baselines. Returns the client's
-    figures, the server's and the load average when the client was done."""
+    """The server, then the client against it. Returns the client's figures, the server's (its peak RSS) and
+    the load average when the client was done."""
     tokens = emulator.state.tokens
     server = start_phase("server", {
         "db_url": db_url, "clever_url": clever_url, "client_id": tokens.client_id,
@@ -633,14 +647,14 @@ def serve_and_measure(
         if client.returncode != 0:
             raise SystemExit(f"the client failed ({client.returncode})")
         load_during = load_average()
-        server.stdin.write("render\n")
+        server.stdin.write("done\n")
         server.stdin.flush()
-        baselines: Json = json.loads(server.stdout.readline())
+        figures: Json = json.loads(server.stdout.readline())
     finally:
         server.stdin.close()
         server.wait(timeout=120)
     measured: Json = json.loads(out.strip().splitlines()[-1])
-    return measured, baselines, load_during
+    return measured, figures, load_during
 
 
 if __name__ == "__main__":
