@@ -39,6 +39,7 @@ import argparse
 import functools
 import itertools
 import json
+import math
 import os
 import resource
 import socket
@@ -617,8 +618,15 @@ def main() -> None:
     print(json.dumps({"students": options.students, "load_average": load_during,
                       "server_peak_rss_mib": round(served["peak_rss_mib"]),
                       "client_peak_rss_mib": round(measured["peak_rss_mib"]),
-                      "pages": [{key: round(value, 3) if isinstance(value, float) else value
-                                 for key, value in row.items()} for row in table]}))  # fmt: skip
+                      "pages": [{key: json_number(value) for key, value in row.items()} for row in table]},
+                     allow_nan=False))  # fmt: skip
+
+
+def json_number(value: object) -> object:
+    """Floats to three decimals; a figure not measured (NaN: a switch's handler) as null."""
+    if not isinstance(value, float):
+        return value
+    return None if math.isnan(value) else round(value, 3)
 
 
 def serve_and_measure(
