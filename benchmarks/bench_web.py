@@ -41,7 +41,6 @@ import itertools
 import json
 import math
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -60,6 +59,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from peak_memory import peak_rss_mib  # the process's own peak, not its parent's
 
 if TYPE_CHECKING:
     from rollcall.domain.district import Section
@@ -81,16 +82,6 @@ is the page it lands on.
 """
 Json = dict[str, Any]
 Sender = Callable[[], httpx.Response]
-
-
-def peak_rss_mib() -> float:
-    """This process's peak RSS: the kernel's high-water mark of its own address space (VmHWM). Not
-    getrusage's ru_maxrss, which a child keeps from the parent it was forked from (across exec)."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def load_average() -> str:
