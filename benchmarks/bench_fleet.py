@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from peak_memory import peak_rss_mib
+
 POSTGRES_URL = os.environ.get("ROLLCALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SOURCES = Path(__file__).resolve().parents[1] / "src"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -129,13 +131,14 @@ def round_of(workers: int, districts: int, env: dict[str, str], emulator: Connec
             postgres_cpu = postgres_cpu_seconds() - postgres_before  # before the workers' backends exit
             load = os.getloadavg()[0]
         finally:
+            # Each worker's own peak, read while it runs: the ru_maxrss that wait4 hands back starts from
+            # this process's size when it spawned the worker (Linux keeps it across fork and exec).
+            peaks = [peak_rss_mib(process.pid) for process in processes]
             for process in processes:
                 process.send_signal(signal.SIGTERM)
-        peaks: list[float] = []
         worker_cpu = 0.0
         for process in processes:
             _, _, usage = os.wait4(process.pid, 0)
-            peaks.append(usage.ru_maxrss / 1024)
             worker_cpu += usage.ru_utime + usage.ru_stime
         emulator.send("cpu")
         emulator_cpu = float(emulator.recv()) - emulator_before

@@ -8,13 +8,14 @@ import resource
 from pathlib import Path
 
 
-def peak_rss_mib() -> float:
-    """VmHWM from /proc/self/status; `ru_maxrss` where there is no /proc (it is right for a process no
-    larger parent started)."""
+def peak_rss_mib(pid: int | None = None) -> float:
+    """VmHWM from /proc of this process, or of the running child `pid`. Where there is no /proc: this
+    process's `ru_maxrss` (right for a process no larger parent started), NaN for another."""
     try:
-        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        status = Path(f"/proc/{'self' if pid is None else pid}/status").read_text(encoding="ascii")
+        for line in status.splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid is None else float("nan")
