@@ -1,12 +1,15 @@
-"""The index patched by refreshes decides exactly as one built from scratch, whatever changed in between:
-users deleted and restored, sections naming users the district does not hold (yet), sections moved."""
+"""The index patched by refreshes decides exactly as one built from scratch, and lists its users in the same
+name order, whatever changed in between: users deleted and restored, sections naming users the district does
+not hold (yet), sections moved."""
 
 from __future__ import annotations
 
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rollcall.access import AccessEngine, MemoryFacts, facts_from_snapshot
+from rollcall.domain.record import Name
 from rollcall.domain.snapshot import DistrictSnapshot
 from tests.access.district import OLIVE, SCIENCE_7, snapshot
 from tests.access.test_properties import PEOPLE, districts, questions
@@ -36,6 +39,18 @@ def _changes(first: DistrictSnapshot) -> st.SearchStrategy[list[Change]]:
     return st.lists(one, max_size=12)
 
 
+@st.composite
+def renamed(draw: st.DrawFn, district: DistrictSnapshot) -> DistrictSnapshot:
+    """The district with its users renamed from a few names, some shared (ordered by id then) and some
+    empty (named by their id)."""
+    names = st.sampled_from(["Ann", "Bo", "e1", ""])
+    users = {
+        key: msgspec.structs.replace(user, name=Name(first=draw(names)))
+        for key, user in district.users.items()
+    }
+    return msgspec.structs.replace(district, users=users)
+
+
 def test_a_user_deleted_and_restored_teaches_their_sections_again() -> None:
     district = snapshot()
     facts = facts_from_snapshot(district)
@@ -49,18 +64,23 @@ def test_a_user_deleted_and_restored_teaches_their_sections_again() -> None:
 
 
 @settings(max_examples=40)
-@given(districts(), districts(), st.data())
+@given(districts(), districts().flatmap(renamed), st.data())
 def test_refreshed_index_decides_as_one_built_from_scratch(
     first: DistrictSnapshot, other: DistrictSnapshot, data: st.DataObject
 ) -> None:
     facts = facts_from_snapshot(first)
     engine = AccessEngine(facts)
+    engine.index.users_by_name()  # kept from here on, unless a refresh that changes users drops it
     for change in data.draw(_changes(first)):
         _apply(facts, other, change)
         if data.draw(st.booleans()):
             engine.refresh()
+            engine.index.users_by_name()
     engine.refresh()
     fresh = AccessEngine(facts)
+    index = fresh.index
+    assert engine.index.users_by_name() == index.users_by_name()
+    assert index.users_by_name() == tuple(sorted(index.users, key=lambda user: (index.user_name(user), user)))
     for user, action, target in questions():
         for role in (None, *fresh.roles_of(user)):
             assert engine.check(user, action, target, role) == fresh.check(user, action, target, role)

@@ -8,6 +8,7 @@ Public API (migrate and web code against it; names are stable):
     engine.check(user_id, "edit", "section:abc", acting_as=None) -> Decision(allowed, role, rule, reason, …)
     engine.explain(user_id, acting_as=None) -> Explanation   · engine.grants(user_id) -> tuple[Grant, ...]
     engine.roles_of(user_id) · engine.visible(user_id, "section") · engine.refresh()   # only what changed
+    engine.visible_set(user_id, "user")            # the same ids unsorted, for a page that orders them itself
     parse_target("section:abc") -> Target · Action · AccessFacts (the Protocol the store satisfies)
 """
 

@@ -89,6 +89,10 @@ class FactIndex:
         self._schools: dict[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] = {}
         self._held: dict[tuple[RoleName, ...], tuple[RoleName, ...]] = {}
         self._relations: dict[Tie, Tie] = {}
+        # Bumped after `replace_users` changes `users`; `users_by_name` keeps its order with the count it was
+        # built at, so an order read while a refresh ran (and assigned after it) is not taken for the new one.
+        self._user_changes = 0
+        self._by_name: tuple[int, tuple[str, ...]] = (-1, ())
 
     @classmethod
     @paused_collector()  # millions of acyclic records and sets: see domain/collector.py
@@ -181,6 +185,8 @@ class FactIndex:
             self._remove_user(user_id)
         for user in users:
             self._add_user(user)
+        # After the changes: an order read from them midway is tagged with the count before them.
+        self._user_changes += 1
 
     def member_schools(self, user_id: str) -> Iterable[str]:
         """The schools where the user holds a student, teacher or staff role (student's first, then
@@ -192,6 +198,21 @@ class FactIndex:
         """The user's display name, or the id of a user the district does not hold."""
         facts = self.users.get(user_id)
         return user_id if facts is None else facts.name
+
+    def users_by_name(self) -> tuple[str, ...]:
+        """Every user's id ordered by (display name, id), as a people page lists them: sorted once per state
+        of the users (a district admin's page walks it rather than sorting the district per request)."""
+        changes = self._user_changes  # read before the users: a change made meanwhile leaves this stale
+        built, order = self._by_name
+        if built == changes:
+            return order
+        # list() copies the dict in C, atomic for other Python threads (a refresh may be patching it); the
+        # order is built into a local and assigned whole, so a reader never sees half of it.
+        named = [(facts.name, user_id) for user_id, facts in list(self.users.items())]
+        named.sort()
+        order = tuple(user_id for _, user_id in named)
+        self._by_name = (changes, order)
+        return order
 
     # -- what sections give users ----------------------------------------------------------------------
 
