@@ -38,10 +38,15 @@ def visible_ids(
     engine: AccessEngine, user_id: str, kind: str, roles: tuple[RoleName, ...]
 ) -> tuple[str, ...]:
     """What `user_id` may view of `kind` acting in `roles` (one role, or every role in the combined view)."""
+    return tuple(sorted(visible_set(engine, user_id, kind, roles)))
+
+
+def visible_set(engine: AccessEngine, user_id: str, kind: str, roles: tuple[RoleName, ...]) -> set[str]:
+    """`visible_ids` unsorted, for a page that orders them itself."""
     found: set[str] = set()
     for role in roles:
-        found.update(engine.visible(user_id, kind, acting_as=role))
-    return tuple(sorted(found))
+        found.update(engine.visible_set(user_id, kind, acting_as=role))
+    return found
 
 
 def decide(

@@ -5,6 +5,9 @@ contact their students, a student their sections. A refusal is a 403 page in the
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -15,12 +18,15 @@ from starlette.responses import Response
 from rollcall.access import AccessEngine, Decision
 from rollcall.domain.user import RoleName, User
 from rollcall.web.context import find_viewer, render, web_context
-from rollcall.web.engines import decide, visible_ids
+from rollcall.web.engines import decide, visible_ids, visible_set
 from rollcall.web.pages import to_chooser_or_home
 from rollcall.web.viewer import Viewer
 
 router = APIRouter()
 PAGE_SIZE: Final = 100
+# The people page walks the district's users in name order when the viewer sees at least 1/WALK_SHARE of
+# them, and sorts what they see otherwise: see `people_by_name` and the figures measured there.
+WALK_SHARE: Final = 16
 
 PEOPLE_TITLES: Final[dict[RoleName, str]] = {
     "teacher": "My students",
@@ -53,6 +59,9 @@ class RolePage:
 
     def visible(self, kind: str) -> tuple[str, ...]:
         return visible_ids(self.engine, self.user_id, kind, self.roles)
+
+    def visible_set(self, kind: str) -> set[str]:
+        return visible_set(self.engine, self.user_id, kind, self.roles)
 
     def name(self, user_id: str) -> str:
         return self.engine.index.user_name(user_id)
@@ -166,19 +175,47 @@ def people(request: Request, start: int = 0) -> Response:
     if isinstance(page, Response):
         return page
     start = max(0, start)
-    shown = sorted(
-        ((user_id, page.name(user_id), page.engine.roles_of(user_id)) for user_id in page.visible("user")),
-        key=lambda row: (row[1], row[0]),
-    )
+    visible = page.visible_set("user")
+    shown = people_by_name(page.engine, visible, start, PAGE_SIZE)
     titles = [PEOPLE_TITLES[role] for role in page.roles]
     return page.render(
         "people.html",
         title=titles[0] if len(titles) == 1 else "People",
-        rows=shown[start : start + PAGE_SIZE],
-        total=len(shown),
+        rows=[(user_id, page.name(user_id), page.engine.roles_of(user_id)) for user_id in shown],
+        total=len(visible),
         start=start,
         page_size=PAGE_SIZE,
     )
+
+
+def people_by_name(engine: AccessEngine, ids: set[str], start: int, count: int) -> list[str]:
+    """`count` of the user ids `ids` from `start`, ordered by (display name, id). A viewer who sees at least
+    1/WALK_SHARE of the district has the page picked from the index's users in name order; a smaller set,
+    a teacher's students, is sorted.
+
+    Measured on a generated 20 000-student district (51 046 users), showing 100 of a random share of them:
+    1/2 sorted 21.9 ms, walked 0.89 ms (first page) to 6.3 ms (last page); 1/16: sorted 1.7 ms, walked 0.10
+    to 1.8 ms; 1/64: sorted 0.24 ms, walked 0.18 to 1.6 ms. At 1/16 the walk's worst page costs what the
+    sort does, and its first page a sixteenth of it; below it sorting wins."""
+    if len(ids) * WALK_SHARE >= len(engine.index.users):
+        return walked_by_name(engine, ids, start, count)
+    return sorted_by_name(engine, ids)[start : start + count]
+
+
+def sorted_by_name(engine: AccessEngine, ids: Iterable[str]) -> list[str]:
+    """The ids ordered by (display name, id): an id the index does not hold is named by itself."""
+    index = engine.index
+    return sorted(ids, key=lambda user_id: (index.user_name(user_id), user_id))
+
+
+def walked_by_name(engine: AccessEngine, ids: set[str], start: int, count: int) -> list[str]:
+    """`sorted_by_name(engine, ids)[start : start + count]`, read off the index's users in name order: it
+    looks at each user up to the last one shown once, rather than sorting every id the viewer sees."""
+    index = engine.index
+    held = (user_id for user_id in index.users_by_name() if user_id in ids)
+    unheld = sorted(ids.difference(index.users))  # sections may name users the district does not hold
+    ordered = heapq.merge(held, unheld, key=lambda user_id: (index.user_name(user_id), user_id))
+    return list(itertools.islice(ordered, start, start + count))
 
 
 @router.get("/people/{user_id}", include_in_schema=False)
