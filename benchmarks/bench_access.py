@@ -24,7 +24,6 @@ import argparse
 import gc
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ import casbin
 import msgspec
 import sqlalchemy as sa
 
+from machine import load_average, peak_rss_mib
 from rollcall.access import AccessEngine, facts_from_snapshot
 from rollcall.access.index import NOBODY, FactIndex
 from rollcall.domain.district import Course, School, Section, Term
@@ -62,15 +62,6 @@ Question = tuple[str, str, str, str | None]  # user, action, target, acting as
 def rss_mib() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
-def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def load_average() -> str:
-    """The machine's load (1, 5, 15 min): latencies on a shared machine mean little without it."""
-    return " / ".join(f"{load:.1f}" for load in os.getloadavg())
 
 
 # -- the store ----------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from peak_memory import peak_rss_mib
+from machine import peak_rss_mib
 
 POSTGRES_URL = os.environ.get("ROLLCALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SOURCES = Path(__file__).resolve().parents[1] / "src"

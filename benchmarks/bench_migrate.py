@@ -29,7 +29,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from peak_memory import peak_rss_mib  # a phase's own peak, not its parent's
+from machine import peak_rss_mib  # a phase's own peak, not its parent's
 
 LARGEST = 1_000_000
 POSTGRES_URL = os.environ.get("ROLLCALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

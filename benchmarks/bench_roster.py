@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from peak_memory import peak_rss_mib  # a phase's own peak, not its parent's
+from machine import peak_rss_mib  # a phase's own peak, not its parent's
 
 SOURCES = Path(__file__).resolve().parents[1] / "src"
 LARGEST = 1_060_000

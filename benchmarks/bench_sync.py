@@ -26,7 +26,7 @@ import uuid
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from peak_memory import peak_rss_mib  # a phase's own peak, not its parent's
+from machine import peak_rss_mib  # a phase's own peak, not its parent's
 
 LARGEST = 1_060_000
 POSTGRES_URL = os.environ.get("ROLLCALL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

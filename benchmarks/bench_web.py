@@ -60,7 +60,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from peak_memory import peak_rss_mib  # the process's own peak, not its parent's
+from machine import load_average, peak_rss_mib  # the process's own peak, not its parent's
 
 if TYPE_CHECKING:
     from rollcall.domain.district import Section
@@ -82,10 +82,6 @@ is the page it lands on.
 """
 Json = dict[str, Any]
 Sender = Callable[[], httpx.Response]
-
-
-def load_average() -> str:
-    return " / ".join(f"{load:.2f}" for load in os.getloadavg())
 
 
 def percentile_ms(values: list[int], share: float) -> float:

@@ -1,9 +1,11 @@
-"""The peak resident memory of this process, read so that a phase run as a child does not report its
-parent's: Linux keeps `ru_maxrss` across fork and exec (a child of an 800 MiB parent reports 813 MiB, while
-its own high-water mark, VmHWM, is 13 MiB)."""
+"""What the benchmarks read off the machine beside their figures: a process's peak resident memory (read so
+that a phase run as a child does not report its parent's: Linux keeps `ru_maxrss` across fork and exec, and
+a child of an 800 MiB parent reports 813 MiB while its own high-water mark, VmHWM, is 13 MiB), and the load
+average (latencies on a shared machine mean little without it)."""
 
 from __future__ import annotations
 
+import os
 import resource
 from pathlib import Path
 
@@ -19,3 +21,8 @@ def peak_rss_mib(pid: int | None = None) -> float:
     except OSError:
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 if pid is None else float("nan")
+
+
+def load_average() -> str:
+    """The machine's load over 1, 5 and 15 minutes, as `a / b / c`."""
+    return " / ".join(f"{load:.2f}" for load in os.getloadavg())
