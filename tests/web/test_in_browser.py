@@ -157,6 +157,9 @@ def test_district_admin_who_teaches(page: Page, served: Served, tmp_path: Path) 
     expect(page.get_by_role("heading", level=1)).to_have_text("Maple Unified")
     expect(page.locator("main")).to_contain_text("Birch Middle")
     _shot(page, tmp_path, "admin-district")
+    page.goto(f"{served.web_url}/people")  # the whole district, walked off the index's name order
+    expect(page.locator("tbody")).to_contain_text("Pat Lead")
+    _shot(page, tmp_path, "admin-people")
 
     page.get_by_role("button", name="Switch to Teacher view →").click()
     expect(_switcher(page)).to_contain_text("You're logged in as a Teacher.")
